@@ -1,0 +1,81 @@
+package dev.chokepoint.agent;
+
+import dev.chokepoint.agent.config.AgentConfig;
+import dev.chokepoint.agent.config.ConfigException;
+import dev.chokepoint.agent.config.ConfigParser;
+
+import java.io.InputStream;
+import java.util.Properties;
+
+/**
+ * The one monitor of this JVM. Every way in ({@code premain}, each {@code agentmain}, the Agent
+ * MBean's {@code reconfigure}) goes through here, so a JVM never runs two samplers.
+ */
+final class Chokepoint {
+
+    private static final Object LOCK = new Object();
+    private static SamplingLoop loop;
+
+    private Chokepoint() {
+    }
+
+    /** Starts the monitor, or reconfigures the running one. Never throws. */
+    static void startOrReconfigure(String arguments, String how) {
+        synchronized (LOCK) {
+            AgentConfig config;
+            try {
+                config = ConfigParser.parse(arguments, System.getProperties());
+            } catch (ConfigException e) {
+                if (loop == null) {
+                    AgentLog.error("agent disabled: " + e.getMessage());
+                } else {
+                    AgentLog.error("new settings rejected, keeping " + loop.config() + ": " + e.getMessage());
+                }
+                return;
+            }
+            if (loop == null) {
+                loop = new SamplingLoop(config, version());
+                loop.start();
+                AgentLog.info(version() + " started (" + how + "): " + config);
+            } else {
+                loop.reconfigure(config);
+                AgentLog.info("reconfigured (" + how + "): " + config);
+            }
+        }
+    }
+
+    /** For the Agent MBean: the effective settings, or the error while the current ones stay. */
+    static String reconfigure(String arguments) {
+        synchronized (LOCK) {
+            if (loop == null) {
+                return "error: the agent is not running";
+            }
+            try {
+                AgentConfig config = ConfigParser.parse(arguments, System.getProperties());
+                loop.reconfigure(config);
+                AgentLog.info("reconfigured (JMX): " + config);
+                return config.toString();
+            } catch (ConfigException e) {
+                return "error: " + e.getMessage();
+            }
+        }
+    }
+
+    static boolean running() {
+        synchronized (LOCK) {
+            return loop != null;
+        }
+    }
+
+    static String version() {
+        Properties properties = new Properties();
+        try (InputStream in = Chokepoint.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (Exception ignored) {
+            // an unknown version is reported as such
+        }
+        return properties.getProperty("version", "unknown");
+    }
+}

@@ -1,0 +1,180 @@
+package dev.chokepoint.agent;
+
+import dev.chokepoint.agent.aggregate.SubtaskRegistry;
+import dev.chokepoint.agent.aggregate.SubtaskState;
+import dev.chokepoint.agent.classify.BufferRequestFrames;
+import dev.chokepoint.agent.config.AgentConfig;
+import dev.chokepoint.agent.discover.TaskThreadName;
+import dev.chokepoint.agent.discover.TaskThreadSelector;
+import dev.chokepoint.agent.discover.ThreadEnumerator;
+import dev.chokepoint.agent.export.MBeanExporter;
+import dev.chokepoint.agent.export.TaskView;
+import dev.chokepoint.agent.export.TickCost;
+import dev.chokepoint.agent.sample.StackSampler;
+
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The sampler thread: every {@code delay}, discover the task threads, sample them, classify the
+ * samples, update each subtask's window and keep the MBeans in step. Everything here runs on this
+ * one daemon thread, so the per-tick state needs no locks; a failing tick is counted and logged
+ * once per kind, and the next tick runs as usual.
+ */
+final class SamplingLoop implements Runnable, SubtaskRegistry.Listener, StackSampler.Sink, TaskView.ConfigSource {
+
+    static final String THREAD_NAME = "chokepoint-sampler";
+
+    private final MBeanExporter exporter = new MBeanExporter();
+    private final ThreadEnumerator enumerator = new ThreadEnumerator();
+    private final StackSampler sampler = new StackSampler(ManagementFactory.getThreadMXBean());
+    private final TickCost cost = new TickCost();
+    private final SubtaskRegistry registry;
+    private final AgentView agentView;
+
+    private volatile AgentConfig config;
+    private volatile AgentConfig pending;
+    private TaskThreadSelector selector;
+    private BufferRequestFrames frames;
+    private long tick;
+
+    private volatile long ticks;
+    private volatile long errors;
+    private volatile int taskThreads;
+    private volatile int subtasks;
+
+    SamplingLoop(AgentConfig config, String version) {
+        this.config = config;
+        this.selector = new TaskThreadSelector(config.threads());
+        this.frames = new BufferRequestFrames(config.frames());
+        this.registry = new SubtaskRegistry(config.samples(), this);
+        this.agentView = new AgentView(this, version);
+    }
+
+    Thread start() {
+        Thread thread = new Thread(this, THREAD_NAME);
+        thread.setDaemon(true);
+        // The host's class loaders are none of our business; do not pin the attaching thread's.
+        thread.setContextClassLoader(null);
+        thread.start();
+        return thread;
+    }
+
+    /** Takes effect at the next tick, on the sampler thread. */
+    void reconfigure(AgentConfig newConfig) {
+        pending = newConfig;
+    }
+
+    @Override
+    public AgentConfig config() {
+        return config;
+    }
+
+    @Override
+    public void run() {
+        exporter.register(MBeanExporter.AGENT_NAME, agentView);
+        long next = System.nanoTime();
+        while (true) {
+            applyPendingConfig();
+            long start = System.nanoTime();
+            try {
+                tick();
+            } catch (Throwable t) {
+                errors++;
+                AgentLog.errorOnce("tick:" + t.getClass().getName(),
+                        "sampling tick failed, sampling goes on: " + t + " (reported once)");
+            }
+            long end = System.nanoTime();
+            cost.record(end - start, config.samples());
+            next += TimeUnit.MILLISECONDS.toNanos(config.delayMillis());
+            if (next - end < 0) {
+                next = end; // overran: skip the missed ticks rather than bunch them up
+            }
+            parkUntil(next);
+        }
+    }
+
+    private void tick() {
+        tick++;
+        int count = enumerator.enumerate();
+        try {
+            for (int i = 0; i < count; i++) {
+                Thread thread = enumerator.get(i);
+                ThreadGroup group = thread.getThreadGroup();
+                if (group == null) {
+                    continue; // ended while we looked
+                }
+                TaskThreadName subtask = selector.identify(thread.getName(), group.getName());
+                if (subtask != null) {
+                    sampler.add(thread, subtask, this);
+                }
+            }
+        } finally {
+            enumerator.clear();
+        }
+        sampler.finish(frames, config.depth(), this);
+        taskThreads = sampler.takeSampledCount();
+        registry.endTick(tick);
+        selector.endTick();
+        subtasks = registry.size();
+        ticks = tick;
+    }
+
+    @Override
+    public void sampled(TaskThreadName subtask, boolean blocked) {
+        registry.observe(subtask, tick, blocked);
+    }
+
+    @Override
+    public void added(SubtaskState subtask) {
+        exporter.register(MBeanExporter.taskName(subtask.name().subtaskName()), new TaskView(subtask, this));
+    }
+
+    @Override
+    public void removed(SubtaskState subtask) {
+        exporter.unregister(MBeanExporter.taskName(subtask.name().subtaskName()));
+    }
+
+    private void applyPendingConfig() {
+        AgentConfig newConfig = pending;
+        if (newConfig == null) {
+            return;
+        }
+        pending = null;
+        int oldSamples = config.samples();
+        selector = new TaskThreadSelector(newConfig.threads());
+        frames = new BufferRequestFrames(newConfig.frames());
+        config = newConfig;
+        if (newConfig.samples() != oldSamples) {
+            registry.resize(newConfig.samples());
+        }
+    }
+
+    private static void parkUntil(long deadline) {
+        long remaining;
+        while ((remaining = deadline - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(remaining);
+        }
+    }
+
+    long ticks() {
+        return ticks;
+    }
+
+    long errors() {
+        return errors;
+    }
+
+    int taskThreads() {
+        return taskThreads;
+    }
+
+    int subtasks() {
+        return subtasks;
+    }
+
+    TickCost cost() {
+        return cost;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.chokepoint.agent.aggregate;
+
+import dev.chokepoint.agent.discover.TaskThreadName;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The subtasks seen by the sampler, keyed by subtask name. A subtask none of whose threads is
+ * alive at a tick is dropped at that tick: it leaves within one window, as the JMX contract says.
+ * Not thread-safe: owned by the sampler thread; readers use {@link SubtaskState#snapshot()}.
+ */
+public final class SubtaskRegistry {
+
+    /** Told when a subtask appears or disappears, e.g. to (un)register its MBean. */
+    public interface Listener {
+        void added(SubtaskState subtask);
+
+        void removed(SubtaskState subtask);
+    }
+
+    private final Map<String, SubtaskState> subtasks = new HashMap<>();
+    private final Listener listener;
+    private int windowSize;
+
+    public SubtaskRegistry(int windowSize, Listener listener) {
+        this.windowSize = windowSize;
+        this.listener = listener;
+    }
+
+    public void observe(TaskThreadName name, long tick, boolean blocked) {
+        SubtaskState state = subtasks.get(name.subtaskName());
+        if (state == null) {
+            state = new SubtaskState(name, windowSize);
+            subtasks.put(name.subtaskName(), state);
+            listener.added(state);
+        }
+        state.observe(tick, blocked);
+    }
+
+    /** Records the tick's sample of every subtask seen in it and drops the subtasks that were not. */
+    public void endTick(long tick) {
+        for (Iterator<SubtaskState> it = subtasks.values().iterator(); it.hasNext(); ) {
+            SubtaskState state = it.next();
+            if (state.seenAt(tick)) {
+                state.closeTick();
+            } else {
+                it.remove();
+                listener.removed(state);
+            }
+        }
+    }
+
+    /** New window size: the old samples no longer describe the new window, so every window starts over. */
+    public void resize(int newWindowSize) {
+        windowSize = newWindowSize;
+        for (SubtaskState state : subtasks.values()) {
+            state.resize(newWindowSize);
+        }
+    }
+
+    public int size() {
+        return subtasks.size();
+    }
+
+    /** Forgets every subtask, telling the listener, e.g. when the agent stops. */
+    public void clear() {
+        List<SubtaskState> all = new ArrayList<>(subtasks.values());
+        subtasks.clear();
+        for (SubtaskState state : all) {
+            listener.removed(state);
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package dev.chokepoint.agent.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Reads the agent's settings: the agent argument ({@code key=value,key=value}) over system
+ * properties ({@code chokepoint.<key>}) over a properties file ({@code config=/path}) over defaults.
+ */
+public final class ConfigParser {
+
+    public static final String SYSTEM_PROPERTY_PREFIX = "chokepoint.";
+    public static final List<String> KEYS =
+            Arrays.asList("samples", "delay", "low", "high", "threads", "frames", "depth", "config");
+
+    static final int MAX_SAMPLES = 100_000;
+    static final long MAX_DELAY_MILLIS = 3_600_000;
+    static final int MIN_DEPTH = 4;
+    static final int MAX_DEPTH = 1024;
+    /** A file larger than this is not a configuration file; refuse it before reading it. */
+    static final long MAX_CONFIG_FILE_BYTES = 64 * 1024;
+
+    /** Splits on commas that start a new {@code key=}, so that a regex such as {@code \d{1,3}} keeps its comma. */
+    private static final Pattern ARGUMENT_SEPARATOR = Pattern.compile(",(?=\\s*[A-Za-z][A-Za-z0-9_.-]*\\s*=)");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,10})\\s*(ms|s)?");
+    private static final Pattern FRAME = Pattern.compile(
+            "\\s*((?:[\\p{L}_$][\\p{L}\\p{N}_$]*\\.)*[\\p{L}_$][\\p{L}\\p{N}_$]*)#([\\p{L}_$][\\p{L}\\p{N}_$]*)\\s*");
+
+    private ConfigParser() {
+    }
+
+    public static AgentConfig parse(String agentArgs, Properties systemProperties) throws ConfigException {
+        Map<String, String> arguments = parseArguments(agentArgs);
+        Map<String, String> properties = fromSystemProperties(systemProperties);
+        String configFile = arguments.containsKey("config") ? arguments.get("config") : properties.get("config");
+        Map<String, String> file = configFile == null ? new LinkedHashMap<String, String>() : readFile(configFile);
+
+        Map<String, String> merged = new LinkedHashMap<>(file);
+        merged.putAll(properties);
+        merged.putAll(arguments);
+        return build(merged);
+    }
+
+    static Map<String, String> parseArguments(String agentArgs) throws ConfigException {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (agentArgs == null || agentArgs.trim().isEmpty()) {
+            return values;
+        }
+        for (String part : ARGUMENT_SEPARATOR.split(agentArgs.trim(), -1)) {
+            int eq = part.indexOf('=');
+            if (eq < 0) {
+                throw new ConfigException("bad agent argument '" + abbreviate(part)
+                        + "': expected key=value pairs separated by commas, e.g. samples=100,delay=50ms");
+            }
+            String key = part.substring(0, eq).trim();
+            checkKnown(key, "agent argument");
+            if (values.put(key, part.substring(eq + 1).trim()) != null) {
+                throw new ConfigException("key '" + key + "' is given twice in the agent argument");
+            }
+        }
+        return values;
+    }
+
+    private static Map<String, String> fromSystemProperties(Properties systemProperties) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String key : KEYS) {
+            String value = systemProperties.getProperty(SYSTEM_PROPERTY_PREFIX + key);
+            if (value != null) {
+                values.put(key, value.trim());
+            }
+        }
+        return values;
+    }
+
+    private static Map<String, String> readFile(String location) throws ConfigException {
+        Path path;
+        try {
+            path = Paths.get(location);
+        } catch (InvalidPathException e) {
+            throw new ConfigException("bad value for config: '" + abbreviate(location) + "' is not a file path");
+        }
+        Properties properties = new Properties();
+        try {
+            if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+                throw new ConfigException("cannot read config file " + path.toAbsolutePath()
+                        + ": not a readable file (config=/path/to/chokepoint.properties)");
+            }
+            if (Files.size(path) > MAX_CONFIG_FILE_BYTES) {
+                throw new ConfigException("config file " + path.toAbsolutePath() + " is larger than "
+                        + MAX_CONFIG_FILE_BYTES / 1024 + " KiB: expected a small properties file");
+            }
+            try (InputStream in = Files.newInputStream(path);
+                 Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+                properties.load(reader);
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException("cannot read config file " + path.toAbsolutePath() + ": " + e.getMessage());
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String key : properties.stringPropertyNames()) {
+            checkKnown(key, "config file " + path);
+            if ("config".equals(key)) {
+                throw new ConfigException("config file " + path + " may not name another config file");
+            }
+            values.put(key, properties.getProperty(key).trim());
+        }
+        return values;
+    }
+
+    private static AgentConfig build(Map<String, String> values) throws ConfigException {
+        int samples = values.containsKey("samples")
+                ? parseInt("samples", values.get("samples"), 1, MAX_SAMPLES) : AgentConfig.DEFAULT_SAMPLES;
+        long delay = values.containsKey("delay")
+                ? parseDelay(values.get("delay")) : AgentConfig.DEFAULT_DELAY_MILLIS;
+        double low = values.containsKey("low") ? parseRatio("low", values.get("low")) : AgentConfig.DEFAULT_LOW;
+        double high = values.containsKey("high") ? parseRatio("high", values.get("high")) : AgentConfig.DEFAULT_HIGH;
+        if (low > high) {
+            throw new ConfigException("thresholds out of order: low=" + low + " is above high=" + high
+                    + " (expected 0 <= low <= high <= 1)");
+        }
+        Pattern threads = values.containsKey("threads") ? parseRegex(values.get("threads")) : null;
+        List<FrameSignature> frames = values.containsKey("frames")
+                ? parseFrames(values.get("frames")) : new ArrayList<FrameSignature>();
+        int depth = values.containsKey("depth")
+                ? parseInt("depth", values.get("depth"), MIN_DEPTH, MAX_DEPTH) : AgentConfig.DEFAULT_DEPTH;
+        return new AgentConfig(samples, delay, low, high, threads, frames, depth);
+    }
+
+    private static int parseInt(String key, String value, int min, int max) throws ConfigException {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below with the accepted form
+        }
+        throw bad(key, value, "a whole number from " + min + " to " + max);
+    }
+
+    private static long parseDelay(String value) throws ConfigException {
+        Matcher m = DURATION.matcher(value);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            long millis = "s".equals(m.group(2)) ? n * 1000 : n;
+            if (millis >= 1 && millis <= MAX_DELAY_MILLIS) {
+                return millis;
+            }
+        }
+        throw bad("delay", value, "a duration from 1ms to 3600s, such as 50ms or 2s");
+    }
+
+    private static double parseRatio(String key, String value) throws ConfigException {
+        try {
+            double d = Double.parseDouble(value);
+            if (d >= 0 && d <= 1) {
+                return d;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below with the accepted form
+        }
+        throw bad(key, value, "a ratio from 0 to 1, such as 0.10");
+    }
+
+    private static Pattern parseRegex(String value) throws ConfigException {
+        if (value.isEmpty()) {
+            throw bad("threads", value, "a regular expression on thread names, such as ^MyTask .*");
+        }
+        try {
+            return Pattern.compile(value);
+        } catch (PatternSyntaxException e) {
+            throw bad("threads", value, "a valid regular expression (" + e.getDescription() + " near index "
+                    + e.getIndex() + ")");
+        }
+    }
+
+    private static List<FrameSignature> parseFrames(String value) throws ConfigException {
+        List<FrameSignature> frames = new ArrayList<>();
+        for (String part : value.split(";")) {
+            if (part.trim().isEmpty()) {
+                continue;
+            }
+            Matcher m = FRAME.matcher(part);
+            if (!m.matches()) {
+                throw bad("frames", part, "fully.qualified.Class#method signatures separated by ';'");
+            }
+            frames.add(new FrameSignature(m.group(1), m.group(2)));
+        }
+        return frames;
+    }
+
+    private static void checkKnown(String key, String where) throws ConfigException {
+        if (!KEYS.contains(key)) {
+            throw new ConfigException("unknown key '" + abbreviate(key) + "' in " + where + " (known keys: "
+                    + String.join(", ", KEYS) + ")");
+        }
+    }
+
+    private static ConfigException bad(String key, String value, String expected) {
+        return new ConfigException("bad value '" + abbreviate(value) + "' for " + key + ": expected " + expected);
+    }
+
+    /** Keeps an error line one line, whatever the user passed: no control characters, bounded length. */
+    static String abbreviate(String text) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < text.length() && out.length() < 80; i++) {
+            char c = text.charAt(i);
+            out.append(Character.isISOControl(c) ? '?' : c);
+        }
+        return text.length() > 80 ? out + "..." : out.toString();
+    }
+}

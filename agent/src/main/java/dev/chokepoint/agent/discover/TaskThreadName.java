@@ -1,0 +1,85 @@
+package dev.chokepoint.agent.discover;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A subtask's identity as Flink writes it into its task thread's name:
+ * {@code <vertex> (<index+1>/<parallelism>)[#<attempt>]}, optionally behind
+ * {@code Legacy Source Thread - } for the thread that runs a legacy {@code SourceFunction}.
+ */
+public final class TaskThreadName {
+
+    public static final String LEGACY_SOURCE_PREFIX = "Legacy Source Thread - ";
+    static final Pattern FLINK_NAME = Pattern.compile("^(Legacy Source Thread - )?(.+) \\((\\d+)/(\\d+)\\)(#(\\d+))?$");
+
+    private final String subtaskName;
+    private final String vertex;
+    private final int subtask;
+    private final int parallelism;
+    private final int attempt;
+
+    TaskThreadName(String subtaskName, String vertex, int subtask, int parallelism, int attempt) {
+        this.subtaskName = subtaskName;
+        this.vertex = vertex;
+        this.subtask = subtask;
+        this.parallelism = parallelism;
+        this.attempt = attempt;
+    }
+
+    /** Parses a Flink task thread name, or returns null when the name is not one. */
+    public static TaskThreadName parseFlink(String threadName) {
+        Matcher m = FLINK_NAME.matcher(threadName);
+        if (!m.matches()) {
+            return null;
+        }
+        int index;
+        int parallelism;
+        int attempt;
+        try {
+            index = Integer.parseInt(m.group(3));
+            parallelism = Integer.parseInt(m.group(4));
+            attempt = m.group(6) == null ? -1 : Integer.parseInt(m.group(6));
+        } catch (NumberFormatException e) {
+            return null; // digits beyond int range: not a name Flink writes
+        }
+        if (index < 1 || index > parallelism) {
+            return null;
+        }
+        String subtaskName = m.group(1) == null ? threadName : threadName.substring(LEGACY_SOURCE_PREFIX.length());
+        return new TaskThreadName(subtaskName, m.group(2), index - 1, parallelism, attempt);
+    }
+
+    /** A thread selected by the user's own regex whose name is not Flink's: one subtask of its own. */
+    public static TaskThreadName standalone(String threadName) {
+        return new TaskThreadName(threadName, threadName, 0, 1, -1);
+    }
+
+    /** The subtask's name: the task thread's name (for a legacy source thread, without the prefix). */
+    public String subtaskName() {
+        return subtaskName;
+    }
+
+    public String vertex() {
+        return vertex;
+    }
+
+    /** 0-based, as in Flink's metrics and REST API. */
+    public int subtask() {
+        return subtask;
+    }
+
+    public int parallelism() {
+        return parallelism;
+    }
+
+    /** The execution attempt ({@code #n}, Flink 1.12+), or -1 when the name carries none. */
+    public int attempt() {
+        return attempt;
+    }
+
+    @Override
+    public String toString() {
+        return subtaskName;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.chokepoint.agent.export;
+
+import dev.chokepoint.agent.AgentLog;
+
+import javax.management.InstanceAlreadyExistsException;
+import javax.management.InstanceNotFoundException;
+import javax.management.MBeanServer;
+import javax.management.MalformedObjectNameException;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
+
+/**
+ * Registers the agent's MBeans on the platform MBean server. The server is asked for only on
+ * first use, from the sampler thread, never in {@code premain}: touching JMX that early can break
+ * hosts that install their own MBean server builder or log manager later in start-up.
+ */
+public final class MBeanExporter {
+
+    public static final String DOMAIN = "chokepoint";
+    public static final ObjectName AGENT_NAME = objectName(DOMAIN + ":type=Agent");
+
+    private MBeanServer server;
+
+    public static ObjectName taskName(String subtaskName) {
+        return objectName(DOMAIN + ":type=Task,name=" + ObjectName.quote(subtaskName));
+    }
+
+    /** Registers {@code mbean}, replacing a stale one of the same name (e.g. left by an earlier agent copy). */
+    public void register(ObjectName name, Object mbean) {
+        try {
+            MBeanServer s = server();
+            try {
+                s.registerMBean(mbean, name);
+            } catch (InstanceAlreadyExistsException e) {
+                s.unregisterMBean(name);
+                s.registerMBean(mbean, name);
+            }
+        } catch (Exception | LinkageError e) {
+            AgentLog.errorOnce("register:" + e.getClass().getName(),
+                    "cannot register MBean " + name + ": " + e + " (reported once)");
+        }
+    }
+
+    public void unregister(ObjectName name) {
+        try {
+            server().unregisterMBean(name);
+        } catch (InstanceNotFoundException ignored) {
+            // already gone: that is what we wanted
+        } catch (Exception | LinkageError e) {
+            AgentLog.errorOnce("unregister:" + e.getClass().getName(),
+                    "cannot unregister MBean " + name + ": " + e + " (reported once)");
+        }
+    }
+
+    private MBeanServer server() {
+        if (server == null) {
+            server = ManagementFactory.getPlatformMBeanServer();
+        }
+        return server;
+    }
+
+    private static ObjectName objectName(String name) {
+        try {
+            return new ObjectName(name);
+        } catch (MalformedObjectNameException e) {
+            throw new IllegalArgumentException(name, e);
+        }
+    }
+}

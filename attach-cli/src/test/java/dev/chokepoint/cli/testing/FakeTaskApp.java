@@ -1,0 +1,110 @@
+package dev.chokepoint.cli.testing;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A host JVM whose threads look like a Flink TaskManager's to the agent: same thread group and
+ * names, some threads parked in a "buffer request" ({@link BufferPool#requestBuffer}, named to the
+ * agent with {@code frames=}), some idle, some helper threads that must not count. Reads commands
+ * on stdin: {@code stop <thread name>} ends that thread; {@code start <thread name> blocked|idle}
+ * starts one.
+ */
+public final class FakeTaskApp {
+
+    public static final String BUFFER_FRAME = BufferPool.class.getName() + "#requestBuffer";
+    public static final String READY = "FAKE TASKS READY";
+
+    private static final ThreadGroup TASK_THREADS = new ThreadGroup("Flink Task Threads");
+    private static final Map<String, Thread> THREADS = new ConcurrentHashMap<>();
+
+    public static void main(String[] args) throws Exception {
+        start("Source: Fake (1/2)#0", TASK_THREADS, false);
+        start("Legacy Source Thread - Source: Fake (1/2)#0", TASK_THREADS, true);
+        start("MapOp (1/2)#0", TASK_THREADS, true);
+        start("MapOp (2/2)#0", TASK_THREADS, false);
+        start("OutputFlusher for MapOp (1/2)#0", TASK_THREADS, true);
+        start("Outside (1/1)#0", Thread.currentThread().getThreadGroup(), true);
+        Thread sink = new Thread(TASK_THREADS, FakeTaskApp::work, "Sink: Busy (1/1)#0");
+        sink.setDaemon(true);
+        sink.start();
+        THREADS.put(sink.getName(), sink);
+        System.out.println(READY);
+
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            if (line.startsWith("stop ")) {
+                Thread thread = THREADS.remove(line.substring(5));
+                if (thread != null) {
+                    thread.interrupt();
+                    thread.join();
+                    System.out.println("stopped " + thread.getName());
+                }
+            } else if (line.startsWith("start ")) {
+                int space = line.lastIndexOf(' ');
+                start(line.substring(6, space), TASK_THREADS, line.endsWith("blocked"));
+                System.out.println("started " + line.substring(6, space));
+            }
+        }
+        // stdin closed: the test is gone; so are we.
+    }
+
+    private static void start(String name, ThreadGroup group, boolean blocked) throws InterruptedException {
+        CountDownLatch started = new CountDownLatch(1);
+        Thread thread = new Thread(group, () -> {
+            started.countDown();
+            if (blocked) {
+                BufferPool.requestBuffer();
+            } else {
+                idle();
+            }
+        }, name);
+        thread.setDaemon(true);
+        thread.start();
+        started.await();
+        THREADS.put(name, thread);
+    }
+
+    /** Waits like an idle Flink task in its mailbox: parked, but not in a buffer request. */
+    private static void idle() {
+        while (!Thread.currentThread().isInterrupted()) {
+            LockSupport.park();
+        }
+    }
+
+    /** Alternates short bursts of work and sleeps, so it is mostly RUNNABLE or TIMED_WAITING outside any buffer request. */
+    private static void work() {
+        long sink = 0;
+        while (!Thread.currentThread().isInterrupted()) {
+            for (int i = 0; i < 100_000; i++) {
+                sink += i * 31L;
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                break;
+            }
+        }
+        if (sink == 42) {
+            System.out.println(sink);
+        }
+    }
+
+    /** Stands for a buffer pool: a thread in {@link #requestBuffer} waits until it is interrupted. */
+    public static final class BufferPool {
+        private BufferPool() {
+        }
+
+        public static void requestBuffer() {
+            while (!Thread.currentThread().isInterrupted()) {
+                LockSupport.park(BufferPool.class);
+            }
+        }
+    }
+}
