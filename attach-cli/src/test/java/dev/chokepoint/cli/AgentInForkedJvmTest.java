@@ -15,6 +15,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -98,6 +99,22 @@ class AgentInForkedJvmTest {
             }
             assertEquals(1, countLines(app.output(), "[chokepoint] ") - countLines(app.output(), "reconfigured"),
                     "one start line, then one line per reconfiguration:\n" + app.output());
+        }
+    }
+
+    @Test
+    void jcmdLoadsTheAgentAsTheReadmeSays() throws Exception {
+        try (JavaProcess app = JavaProcess.builder(FakeTaskApp.class.getName()).start()) {
+            app.awaitOutput(FakeTaskApp.READY, STARTUP);
+            // jcmd splits its arguments at '=', hence the inner quotes the README shows
+            Process jcmd = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(app.pid()), "JVMTI.agent_load", JavaProcess.agentJar().toString(), '"' + ARGS + '"')
+                    .redirectErrorStream(true).start();
+            String jcmdOutput = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, jcmd.waitFor(), jcmdOutput);
+            try (LocalJmxConnection jmx = LocalJmxConnection.connect(app.pid())) {
+                assertFakeAppLevels(awaitFullWindows(new ChokepointReader(jmx.mbeans()), SUBTASKS));
+            }
         }
     }
 

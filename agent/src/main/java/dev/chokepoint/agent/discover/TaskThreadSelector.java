@@ -18,7 +18,7 @@ public final class TaskThreadSelector {
 
     public static final String FLINK_TASK_THREAD_GROUP = "Flink Task Threads";
     private static final String[] HELPER_PREFIXES = {
-        "OutputFlusher for ", "Time Trigger for ", "Canceler for ", "Canceler/Interrupts for ",
+        "OutputFlusher for ", "Time Trigger for ", "System Time Trigger for ", "Canceler for ", "Canceler/Interrupts for ",
         "Cancellation Watchdog for "
     };
 

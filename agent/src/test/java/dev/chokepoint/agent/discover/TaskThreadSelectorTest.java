@@ -52,6 +52,7 @@ class TaskThreadSelectorTest {
     void skipsHelperThreadsOtherGroupsAndOtherNames() {
         assertNull(flink.identify("OutputFlusher for MapOp (1/2)#0", GROUP));
         assertNull(flink.identify("Time Trigger for MapOp (1/2)#0", GROUP));
+        assertNull(flink.identify("System Time Trigger for MapOp (1/2)#0", GROUP));
         assertNull(flink.identify("Canceler for MapOp (1/2)#0 (abc).", GROUP));
         assertNull(flink.identify("Cancellation Watchdog for MapOp (1/2)#0", GROUP));
         assertNull(flink.identify("MapOp (1/2)#0", "main"));

@@ -1,0 +1,29 @@
+package dev.chokepoint.e2e;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Flink 1.9: every task thread, the map's included, blocks hard in
+ * {@code LocalBufferPool.requestBufferBuilderBlocking} when its output is full, so the source and
+ * the map are HIGH; the sink, the bottleneck, is OK.
+ */
+class Flink19BackpressureTest extends FlinkBackpressureScenario {
+
+    @Override
+    protected Map<String, String> expectedLevels() {
+        return levels(
+                BackpressureJob.SOURCE_VERTEX, HIGH,
+                BackpressureJob.MAP_VERTEX, HIGH,
+                BackpressureJob.SINK_VERTEX, OK);
+    }
+
+    @Override
+    protected List<String> childJvmArgs() {
+        // Flink 1.9 predates JDK 9+ encapsulation.
+        return Arrays.asList(
+                "--add-exports", "java.base/sun.net.util=ALL-UNNAMED",
+                "--add-opens", "java.base/java.nio=ALL-UNNAMED");
+    }
+}
