@@ -29,6 +29,11 @@ final class AgentView implements AgentMXBean {
     }
 
     @Override
+    public int getWalkedThreads() {
+        return loop.walkedThreads();
+    }
+
+    @Override
     public int getSubtasks() {
         return loop.subtasks();
     }
@@ -56,6 +61,21 @@ final class AgentView implements AgentMXBean {
     @Override
     public double getTickMaxMicros() {
         return loop.cost().maxMicros();
+    }
+
+    @Override
+    public String getInstrumentation() {
+        return loop.probes().status();
+    }
+
+    @Override
+    public long getInstrumentationErrors() {
+        return loop.probes().recorder().errors();
+    }
+
+    @Override
+    public int getTimedThreads() {
+        return loop.probes().recorder().threads();
     }
 
     @Override

@@ -4,7 +4,11 @@ import dev.chokepoint.agent.config.AgentConfig;
 import dev.chokepoint.agent.config.ConfigException;
 import dev.chokepoint.agent.config.ConfigParser;
 
+import dev.chokepoint.agent.instrument.BootstrapBridge;
+import dev.chokepoint.agent.instrument.FlinkProbes;
+
 import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
 import java.util.Properties;
 
 /**
@@ -15,12 +19,14 @@ final class Chokepoint {
 
     private static final Object LOCK = new Object();
     private static SamplingLoop loop;
+    private static FlinkProbes probes;
+    private static boolean bridgeReady;
 
     private Chokepoint() {
     }
 
     /** Starts the monitor, or reconfigures the running one. Never throws. */
-    static void startOrReconfigure(String arguments, String how) {
+    static void startOrReconfigure(String arguments, String how, Instrumentation instrumentation) {
         synchronized (LOCK) {
             AgentConfig config;
             try {
@@ -34,11 +40,15 @@ final class Chokepoint {
                 return;
             }
             if (loop == null) {
-                loop = new SamplingLoop(config, version());
+                // The bridge must be in the bootstrap loader before FlinkProbes links it.
+                bridgeReady = instrumentation != null && BootstrapBridge.inject(instrumentation);
+                probes = new FlinkProbes(instrumentation);
+                applyTiming(config);
+                loop = new SamplingLoop(config, version(), probes);
                 loop.start();
                 AgentLog.info(version() + " started (" + how + "): " + config);
             } else {
-                loop.reconfigure(config);
+                apply(config);
                 AgentLog.info("reconfigured (" + how + "): " + config);
             }
         }
@@ -52,13 +62,22 @@ final class Chokepoint {
             }
             try {
                 AgentConfig config = ConfigParser.parse(arguments, System.getProperties());
-                loop.reconfigure(config);
+                apply(config);
                 AgentLog.info("reconfigured (JMX): " + config);
                 return config.toString();
             } catch (ConfigException e) {
                 return "error: " + e.getMessage();
             }
         }
+    }
+
+    private static void apply(AgentConfig config) {
+        applyTiming(config);
+        loop.reconfigure(config);
+    }
+
+    private static void applyTiming(AgentConfig config) {
+        probes.setTiming(config.instrument() && bridgeReady);
     }
 
     static boolean running() {

@@ -17,19 +17,19 @@ public final class ChokepointAgent {
     }
 
     public static void premain(String arguments, Instrumentation instrumentation) {
-        launch(arguments, "premain");
+        launch(arguments, "premain", instrumentation);
     }
 
     public static void agentmain(String arguments, Instrumentation instrumentation) {
         if (reconfigureOtherCopy(arguments)) {
             return;
         }
-        launch(arguments, "attach");
+        launch(arguments, "attach", instrumentation);
     }
 
-    private static void launch(String arguments, String how) {
+    private static void launch(String arguments, String how, Instrumentation instrumentation) {
         try {
-            Chokepoint.startOrReconfigure(arguments, how);
+            Chokepoint.startOrReconfigure(arguments, how, instrumentation);
         } catch (Throwable t) {
             AgentLog.error("agent disabled: unexpected failure while starting: " + t);
         }

@@ -3,6 +3,7 @@ package dev.chokepoint.agent;
 import dev.chokepoint.agent.aggregate.SubtaskRegistry;
 import dev.chokepoint.agent.aggregate.SubtaskState;
 import dev.chokepoint.agent.classify.BufferRequestFrames;
+import dev.chokepoint.agent.classify.ThreadState;
 import dev.chokepoint.agent.config.AgentConfig;
 import dev.chokepoint.agent.discover.TaskThreadName;
 import dev.chokepoint.agent.discover.TaskThreadSelector;
@@ -10,9 +11,15 @@ import dev.chokepoint.agent.discover.ThreadEnumerator;
 import dev.chokepoint.agent.export.MBeanExporter;
 import dev.chokepoint.agent.export.TaskView;
 import dev.chokepoint.agent.export.TickCost;
+import dev.chokepoint.agent.flink.FlinkTask;
+import dev.chokepoint.agent.flink.ThreadRunnables;
+import dev.chokepoint.agent.instrument.FlinkProbes;
+import dev.chokepoint.agent.instrument.ThreadWaits;
 import dev.chokepoint.agent.sample.StackSampler;
 
 import java.lang.management.ManagementFactory;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -32,20 +39,26 @@ final class SamplingLoop implements Runnable, SubtaskRegistry.Listener, StackSam
     private final TickCost cost = new TickCost();
     private final SubtaskRegistry registry;
     private final AgentView agentView;
+    private final FlinkProbes probes;
+    private final Map<String, TaskView> views = new HashMap<>();
 
     private volatile AgentConfig config;
     private volatile AgentConfig pending;
     private TaskThreadSelector selector;
     private BufferRequestFrames frames;
     private long tick;
+    private long tickStartNanos;
+    private long previousTickStartNanos;
 
     private volatile long ticks;
     private volatile long errors;
     private volatile int taskThreads;
+    private volatile int walkedThreads;
     private volatile int subtasks;
 
-    SamplingLoop(AgentConfig config, String version) {
+    SamplingLoop(AgentConfig config, String version, FlinkProbes probes) {
         this.config = config;
+        this.probes = probes;
         this.selector = new TaskThreadSelector(config.threads());
         this.frames = new BufferRequestFrames(config.frames());
         this.registry = new SubtaskRegistry(config.samples(), this);
@@ -72,14 +85,20 @@ final class SamplingLoop implements Runnable, SubtaskRegistry.Listener, StackSam
     }
 
     @Override
+    public boolean timing() {
+        return probes.timing();
+    }
+
+    @Override
     public void run() {
         exporter.register(MBeanExporter.AGENT_NAME, agentView);
         long next = System.nanoTime();
+        previousTickStartNanos = next;
         while (true) {
             applyPendingConfig();
             long start = System.nanoTime();
             try {
-                tick();
+                tick(start);
             } catch (Throwable t) {
                 errors++;
                 AgentLog.errorOnce("tick:" + t.getClass().getName(),
@@ -95,8 +114,9 @@ final class SamplingLoop implements Runnable, SubtaskRegistry.Listener, StackSam
         }
     }
 
-    private void tick() {
+    private void tick(long startNanos) {
         tick++;
+        tickStartNanos = startNanos;
         int count = enumerator.enumerate();
         try {
             for (int i = 0; i < count; i++) {
@@ -107,33 +127,53 @@ final class SamplingLoop implements Runnable, SubtaskRegistry.Listener, StackSam
                 }
                 TaskThreadName subtask = selector.identify(thread.getName(), group.getName());
                 if (subtask != null) {
-                    sampler.add(thread, subtask, this);
+                    ThreadWaits waits = probes.recorder().forThread(thread.getId());
+                    sampler.add(thread, subtask, waits != null && waits.waiting(), frames, this);
                 }
             }
+            sampler.finish(frames, config.depth(), this);
         } finally {
             enumerator.clear();
         }
-        sampler.finish(frames, config.depth(), this);
         taskThreads = sampler.takeSampledCount();
-        registry.endTick(tick);
+        walkedThreads = sampler.takeWalkedCount();
+        registry.endTick(tick, startNanos - previousTickStartNanos);
+        previousTickStartNanos = startNanos;
+        for (TaskView view : views.values()) {
+            view.publishLevel();
+        }
         selector.endTick();
+        if (tick % config.samples() == 0) {
+            probes.recorder().forgetEndedThreads();
+        }
         subtasks = registry.size();
         ticks = tick;
     }
 
     @Override
-    public void sampled(TaskThreadName subtask, boolean blocked) {
-        registry.observe(subtask, tick, blocked);
+    public void sampled(Thread thread, TaskThreadName subtask, ThreadState state) {
+        ThreadWaits waits = probes.recorder().forThread(thread.getId());
+        SubtaskState subtaskState = registry.observe(subtask, tick, subtask.legacySourceThread(), state, waits,
+                tickStartNanos);
+        if (subtaskState.needsBinding() && !subtask.legacySourceThread()) {
+            ThreadRunnables runnables = probes.runnables();
+            subtaskState.bind(runnables == null ? null : FlinkTask.of(runnables.runnableOf(thread)));
+        }
     }
 
     @Override
     public void added(SubtaskState subtask) {
-        exporter.register(MBeanExporter.taskName(subtask.name().subtaskName()), new TaskView(subtask, this));
+        String name = subtask.name().subtaskName();
+        TaskView view = new TaskView(subtask, this, MBeanExporter.taskName(name));
+        views.put(name, view);
+        exporter.register(MBeanExporter.taskName(name), view);
     }
 
     @Override
     public void removed(SubtaskState subtask) {
-        exporter.unregister(MBeanExporter.taskName(subtask.name().subtaskName()));
+        String name = subtask.name().subtaskName();
+        views.remove(name);
+        exporter.unregister(MBeanExporter.taskName(name));
     }
 
     private void applyPendingConfig() {
@@ -170,11 +210,19 @@ final class SamplingLoop implements Runnable, SubtaskRegistry.Listener, StackSam
         return taskThreads;
     }
 
+    int walkedThreads() {
+        return walkedThreads;
+    }
+
     int subtasks() {
         return subtasks;
     }
 
     TickCost cost() {
         return cost;
+    }
+
+    FlinkProbes probes() {
+        return probes;
     }
 }

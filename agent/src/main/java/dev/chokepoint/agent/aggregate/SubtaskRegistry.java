@@ -1,6 +1,8 @@
 package dev.chokepoint.agent.aggregate;
 
+import dev.chokepoint.agent.classify.ThreadState;
 import dev.chokepoint.agent.discover.TaskThreadName;
+import dev.chokepoint.agent.instrument.ThreadWaits;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,22 +33,30 @@ public final class SubtaskRegistry {
         this.listener = listener;
     }
 
-    public void observe(TaskThreadName name, long tick, boolean blocked) {
+    /**
+     * One thread of subtask {@code name} was sampled in {@code tick}.
+     *
+     * @param waits the thread's instrumented buffer requests, null when it has made none or nothing is instrumented
+     * @return the subtask's state
+     */
+    public SubtaskState observe(TaskThreadName name, long tick, boolean isLegacySourceThread, ThreadState threadState,
+                                ThreadWaits waits, long nowNanos) {
         SubtaskState state = subtasks.get(name.subtaskName());
         if (state == null) {
             state = new SubtaskState(name, windowSize);
             subtasks.put(name.subtaskName(), state);
             listener.added(state);
         }
-        state.observe(tick, blocked);
+        state.observe(tick, isLegacySourceThread, threadState, waits, nowNanos);
+        return state;
     }
 
     /** Records the tick's sample of every subtask seen in it and drops the subtasks that were not. */
-    public void endTick(long tick) {
+    public void endTick(long tick, long tickNanos) {
         for (Iterator<SubtaskState> it = subtasks.values().iterator(); it.hasNext(); ) {
             SubtaskState state = it.next();
             if (state.seenAt(tick)) {
-                state.closeTick();
+                state.closeTick(tickNanos);
             } else {
                 it.remove();
                 listener.removed(state);

@@ -1,53 +1,130 @@
 package dev.chokepoint.agent.aggregate;
 
+import dev.chokepoint.agent.classify.SampleKind;
+import dev.chokepoint.agent.classify.ThreadState;
 import dev.chokepoint.agent.discover.TaskThreadName;
+import dev.chokepoint.agent.flink.FlinkTask;
+import dev.chokepoint.agent.instrument.ThreadWaits;
+import org.HdrHistogram.Histogram;
 
 /**
- * One subtask's samples. Holds the subtask's identity as strings and numbers only: never its
- * threads, so a finished task stays collectable.
+ * One subtask: its sample window, blocked time and wait times, written by the sampler thread and
+ * published through volatile fields for JMX readers. Holds the subtask's identity as strings, its
+ * Flink task only through {@link FlinkTask}'s weak references, and never a thread.
  */
 public final class SubtaskState {
 
+
     private final TaskThreadName name;
     private SampleWindow window;
-    private volatile long snapshot = SampleWindow.pack(0, 0);
+    private BlockedTimeWindow blockedTime;
+    private volatile long snapshot = SampleWindow.pack(0, 0, 0, 0);
+    private volatile double blockedMsPerSecond;
+    private volatile FlinkTask task;
+    private volatile Histogram publishedWaits;
+    private Histogram windowWaits;
+    private int ticksInWindow;
+    private boolean bindAttempted;
+
+    // this tick's observations
     private long seenAtTick = -1;
-    private boolean blockedThisTick;
+    private boolean anyInBufferRequest;
+    private ThreadState taskThread;
+    private ThreadState legacySourceThread;
+    private long tickBlockedNanos;
 
     SubtaskState(TaskThreadName name, int windowSize) {
         this.name = name;
-        this.window = new SampleWindow(windowSize);
+        resize(windowSize);
     }
 
     public TaskThreadName name() {
         return name;
     }
 
-    /** Samples and blocked samples in the window; see {@link SampleWindow} for decoding. */
+    /** Sample counts of the window; see {@link SampleWindow} for decoding. */
     public long snapshot() {
         return snapshot;
     }
 
-    /** One of the subtask's threads was sampled: the tick's sample is blocked if any of them is. */
-    void observe(long tick, boolean blocked) {
+    public double blockedMsPerSecond() {
+        return blockedMsPerSecond;
+    }
+
+    /** The subtask's Flink task, for the buffer gauges; null when unknown (not Flink, or not readable). */
+    public FlinkTask task() {
+        return task;
+    }
+
+    /** Buffer-request waits over the last full window, in microseconds; null before the first one. */
+    public Histogram waits() {
+        return publishedWaits;
+    }
+
+    /** True until the sampler has tried to find this subtask's Flink task once. */
+    public boolean needsBinding() {
+        return !bindAttempted;
+    }
+
+    public void bind(FlinkTask flinkTask) {
+        bindAttempted = true;
+        task = flinkTask;
+    }
+
+    /** One of the subtask's threads was sampled in this tick. */
+    void observe(long tick, boolean isLegacySourceThread, ThreadState state, ThreadWaits waits, long nowNanos) {
         if (seenAtTick != tick) {
             seenAtTick = tick;
-            blockedThisTick = false;
+            anyInBufferRequest = false;
+            taskThread = null;
+            legacySourceThread = null;
+            tickBlockedNanos = 0;
         }
-        blockedThisTick |= blocked;
+        anyInBufferRequest |= state == ThreadState.IN_BUFFER_REQUEST;
+        if (isLegacySourceThread) {
+            legacySourceThread = state;
+        } else {
+            taskThread = state;
+        }
+        if (waits != null) {
+            tickBlockedNanos += waits.takeBlockedSince(nowNanos);
+            if (windowWaits == null) {
+                windowWaits = newHistogram();
+            }
+            waits.drainInto(windowWaits);
+        }
     }
 
     boolean seenAt(long tick) {
         return seenAtTick == tick;
     }
 
-    void closeTick() {
-        window.record(blockedThisTick);
+    /** Records the tick's sample: the executing thread is the legacy source thread where there is one. */
+    void closeTick(long tickNanos) {
+        ThreadState executing = legacySourceThread != null ? legacySourceThread : taskThread;
+        boolean waitingForWork = !anyInBufferRequest && executing == ThreadState.WAITING_FOR_WORK;
+        FlinkTask flinkTask = task;
+        boolean outputUnavailable = waitingForWork && flinkTask != null && flinkTask.outputUnavailable();
+        window.record(SampleKind.of(anyInBufferRequest, executing, outputUnavailable));
         snapshot = window.snapshot();
+        blockedTime.record(tickBlockedNanos, tickNanos);
+        blockedMsPerSecond = blockedTime.msPerSecond();
+        if (++ticksInWindow >= window.size()) {
+            ticksInWindow = 0;
+            Histogram done = windowWaits;
+            publishedWaits = done;
+            windowWaits = null; // the published one is read by JMX threads from now on: never written again
+        }
     }
 
     void resize(int windowSize) {
         window = new SampleWindow(windowSize);
+        blockedTime = new BlockedTimeWindow(windowSize);
         snapshot = window.snapshot();
+        ticksInWindow = 0;
+    }
+
+    private static Histogram newHistogram() {
+        return new Histogram(1, ThreadWaits.HIGHEST_MICROS, 2);
     }
 }

@@ -25,6 +25,7 @@ public final class BufferRequestFrames {
     static final String WAIT_ONLY_METHOD = "requestMemorySegment";
 
     private final Map<String, Set<String>> methodsByClass = new HashMap<>();
+    private final boolean builtInOnly;
 
     public BufferRequestFrames(List<FrameSignature> extraFrames) {
         add(LOCAL_BUFFER_POOL, "requestBufferBuilderBlocking");   // 1.5+
@@ -34,6 +35,12 @@ public final class BufferRequestFrames {
         for (FrameSignature frame : extraFrames) {
             add(frame.className(), frame.methodName());
         }
+        builtInOnly = extraFrames.isEmpty();
+    }
+
+    /** True when only Flink's own buffer requests count, whose ways of waiting are known. */
+    public boolean builtInOnly() {
+        return builtInOnly;
     }
 
     private void add(String className, String methodName) {

@@ -11,7 +11,7 @@ public final class AgentConfig {
     public static final long DEFAULT_DELAY_MILLIS = 50;
     public static final double DEFAULT_LOW = 0.10;
     public static final double DEFAULT_HIGH = 0.5;
-    public static final int DEFAULT_DEPTH = 32;
+    public static final int DEFAULT_DEPTH = 16;
 
     private final int samples;
     private final long delayMillis;
@@ -20,9 +20,10 @@ public final class AgentConfig {
     private final Pattern threads;
     private final List<FrameSignature> frames;
     private final int depth;
+    private final boolean instrument;
 
     public AgentConfig(int samples, long delayMillis, double low, double high, Pattern threads,
-                       List<FrameSignature> frames, int depth) {
+                       List<FrameSignature> frames, int depth, boolean instrument) {
         this.samples = samples;
         this.delayMillis = delayMillis;
         this.low = low;
@@ -30,11 +31,12 @@ public final class AgentConfig {
         this.threads = threads;
         this.frames = Collections.unmodifiableList(frames);
         this.depth = depth;
+        this.instrument = instrument;
     }
 
     public static AgentConfig defaults() {
         return new AgentConfig(DEFAULT_SAMPLES, DEFAULT_DELAY_MILLIS, DEFAULT_LOW, DEFAULT_HIGH, null,
-                Collections.<FrameSignature>emptyList(), DEFAULT_DEPTH);
+                Collections.<FrameSignature>emptyList(), DEFAULT_DEPTH, true);
     }
 
     public int samples() {
@@ -66,6 +68,11 @@ public final class AgentConfig {
         return depth;
     }
 
+    /** True when blocking buffer requests are timed by bytecode instrumentation. */
+    public boolean instrument() {
+        return instrument;
+    }
+
     /** The settings in the agent's own argument syntax, as shown by the Agent MBean. */
     @Override
     public String toString() {
@@ -82,6 +89,7 @@ public final class AgentConfig {
                 + ",high=" + high
                 + ",threads=" + (threads == null ? "<Flink task threads>" : threads.pattern())
                 + ",frames=" + framesText
-                + ",depth=" + depth;
+                + ",depth=" + depth
+                + ",instrument=" + instrument;
     }
 }

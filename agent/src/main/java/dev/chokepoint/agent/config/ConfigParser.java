@@ -27,9 +27,9 @@ public final class ConfigParser {
 
     public static final String SYSTEM_PROPERTY_PREFIX = "chokepoint.";
     public static final List<String> KEYS =
-            Arrays.asList("samples", "delay", "low", "high", "threads", "frames", "depth", "config");
+            Arrays.asList("samples", "delay", "low", "high", "threads", "frames", "depth", "instrument", "config");
 
-    static final int MAX_SAMPLES = 100_000;
+    static final int MAX_SAMPLES = 65_535;
     static final long MAX_DELAY_MILLIS = 3_600_000;
     static final int MIN_DEPTH = 4;
     static final int MAX_DEPTH = 1024;
@@ -139,7 +139,8 @@ public final class ConfigParser {
                 ? parseFrames(values.get("frames")) : new ArrayList<FrameSignature>();
         int depth = values.containsKey("depth")
                 ? parseInt("depth", values.get("depth"), MIN_DEPTH, MAX_DEPTH) : AgentConfig.DEFAULT_DEPTH;
-        return new AgentConfig(samples, delay, low, high, threads, frames, depth);
+        boolean instrument = !values.containsKey("instrument") || parseBoolean("instrument", values.get("instrument"));
+        return new AgentConfig(samples, delay, low, high, threads, frames, depth, instrument);
     }
 
     private static int parseInt(String key, String value, int min, int max) throws ConfigException {
@@ -152,6 +153,16 @@ public final class ConfigParser {
             // reported below with the accepted form
         }
         throw bad(key, value, "a whole number from " + min + " to " + max);
+    }
+
+    private static boolean parseBoolean(String key, String value) throws ConfigException {
+        if ("true".equalsIgnoreCase(value)) {
+            return true;
+        }
+        if ("false".equalsIgnoreCase(value)) {
+            return false;
+        }
+        throw bad(key, value, "true or false");
     }
 
     private static long parseDelay(String value) throws ConfigException {

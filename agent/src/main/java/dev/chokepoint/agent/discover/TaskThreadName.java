@@ -18,13 +18,16 @@ public final class TaskThreadName {
     private final int subtask;
     private final int parallelism;
     private final int attempt;
+    private final boolean legacySourceThread;
 
-    TaskThreadName(String subtaskName, String vertex, int subtask, int parallelism, int attempt) {
+    TaskThreadName(String subtaskName, String vertex, int subtask, int parallelism, int attempt,
+                   boolean legacySourceThread) {
         this.subtaskName = subtaskName;
         this.vertex = vertex;
         this.subtask = subtask;
         this.parallelism = parallelism;
         this.attempt = attempt;
+        this.legacySourceThread = legacySourceThread;
     }
 
     /** Parses a Flink task thread name, or returns null when the name is not one. */
@@ -47,12 +50,12 @@ public final class TaskThreadName {
             return null;
         }
         String subtaskName = m.group(1) == null ? threadName : threadName.substring(LEGACY_SOURCE_PREFIX.length());
-        return new TaskThreadName(subtaskName, m.group(2), index - 1, parallelism, attempt);
+        return new TaskThreadName(subtaskName, m.group(2), index - 1, parallelism, attempt, m.group(1) != null);
     }
 
     /** A thread selected by the user's own regex whose name is not Flink's: one subtask of its own. */
     public static TaskThreadName standalone(String threadName) {
-        return new TaskThreadName(threadName, threadName, 0, 1, -1);
+        return new TaskThreadName(threadName, threadName, 0, 1, -1, false);
     }
 
     /** The subtask's name: the task thread's name (for a legacy source thread, without the prefix). */
@@ -76,6 +79,11 @@ public final class TaskThreadName {
     /** The execution attempt ({@code #n}, Flink 1.12+), or -1 when the name carries none. */
     public int attempt() {
         return attempt;
+    }
+
+    /** True for the thread that runs a legacy {@code SourceFunction} on behalf of the subtask's task thread. */
+    public boolean legacySourceThread() {
+        return legacySourceThread;
     }
 
     @Override

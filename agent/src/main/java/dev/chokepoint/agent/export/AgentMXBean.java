@@ -10,6 +10,9 @@ public interface AgentMXBean {
     /** Task threads sampled at the last tick. */
     int getTaskThreads();
 
+    /** Task threads whose stack the last tick had to read; the others were settled by their state alone. */
+    int getWalkedThreads();
+
     /** Subtasks currently reported (one MBean each). */
     int getSubtasks();
 
@@ -25,6 +28,15 @@ public interface AgentMXBean {
     double getTickP99Micros();
 
     double getTickMaxMicros();
+
+    /** What the buffer-request instrumentation times, or why it is off. */
+    String getInstrumentation();
+
+    /** Errors inside our code on Flink's buffer-request path (each swallowed; Flink never sees them). */
+    long getInstrumentationErrors();
+
+    /** Threads whose buffer requests have been timed and are still alive. */
+    int getTimedThreads();
 
     /**
      * Applies new settings given in the agent argument syntax; settings not named return to their

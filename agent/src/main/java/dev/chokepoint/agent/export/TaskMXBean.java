@@ -2,7 +2,8 @@ package dev.chokepoint.agent.export;
 
 /**
  * One subtask, as {@code chokepoint:type=Task,name=<quoted subtask name>}. Attribute names are a
- * contract: the CLI, the tests and users' jmx_exporter rules read them.
+ * contract: the CLI, the tests and users' jmx_exporter rules read them. Ratios are over the
+ * sliding window of samples; buffer usages are read from the task's pools when asked.
  */
 public interface TaskMXBean {
     /** The task thread's name, which is the subtask's name, e.g. {@code MapOp (1/2)#0}. */
@@ -18,10 +19,10 @@ public interface TaskMXBean {
     /** Flink's execution attempt ({@code #n} in the name, 1.12+), -1 when the name has none. */
     int getAttempt();
 
-    /** Blocked samples / samples over the sliding window, 0..1. */
+    /** Backpressured (hard + soft) samples / samples, 0..1. */
     double getBackPressureRatio();
 
-    /** {@code OK}, {@code LOW} or {@code HIGH}, by the configured thresholds. */
+    /** {@code OK}, {@code LOW} or {@code HIGH}, from {@link #getBackPressureRatio()} and the thresholds. */
     String getBackPressureLevel();
 
     /** 0 OK, 1 LOW, 2 HIGH. */
@@ -29,5 +30,39 @@ public interface TaskMXBean {
 
     int getSamples();
 
+    /** Backpressured (hard + soft) samples. */
     int getBlockedSamples();
+
+    /** Samples in which a thread of the subtask was inside a blocking buffer request. */
+    double getHardBackPressureRatio();
+
+    /** Samples in which the task waited for work while one of its outputs was unavailable. */
+    double getSoftBackPressureRatio();
+
+    /** Samples in which the task waited for work with its outputs available. */
+    double getIdleRatio();
+
+    double getBusyRatio();
+
+    /** Flink's outPoolUsage: used / size over the output buffer pools; NaN without outputs or pool access. */
+    double getOutPoolUsage();
+
+    /** Flink's inPoolUsage (1.9+ credit-based): floating and exclusive together; NaN without inputs. */
+    double getInPoolUsage();
+
+    /** Flink's inputFloatingBuffersUsage; NaN without inputs. */
+    double getFloatingBuffersUsage();
+
+    /** Flink's inputExclusiveBuffersUsage; NaN without inputs. */
+    double getExclusiveBuffersUsage();
+
+    /** Milliseconds per second spent in blocking buffer requests, measured exactly; NaN when not instrumented. */
+    double getBackPressuredTimeMsPerSecond();
+
+    /** Buffer-request wait percentiles over the last full window; NaN when there was none. */
+    double getBufferWaitP50Micros();
+
+    double getBufferWaitP99Micros();
+
+    double getBufferWaitMaxMicros();
 }

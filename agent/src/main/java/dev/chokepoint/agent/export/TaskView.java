@@ -3,22 +3,63 @@ package dev.chokepoint.agent.export;
 import dev.chokepoint.agent.aggregate.SampleWindow;
 import dev.chokepoint.agent.aggregate.SubtaskState;
 import dev.chokepoint.agent.classify.BackPressureLevel;
+import dev.chokepoint.agent.classify.SampleKind;
 import dev.chokepoint.agent.config.AgentConfig;
+import dev.chokepoint.agent.flink.FlinkTask;
+import org.HdrHistogram.Histogram;
 
-/** The JMX face of a {@link SubtaskState}: every read is a lock-free volatile read. */
-public final class TaskView implements TaskMXBean {
+import javax.management.AttributeChangeNotification;
+import javax.management.ListenerNotFoundException;
+import javax.management.MBeanNotificationInfo;
+import javax.management.NotificationBroadcasterSupport;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationFilter;
+import javax.management.NotificationListener;
+import javax.management.ObjectName;
 
-    /** Gives the thresholds in force now, which a reconfiguration may change. */
+/**
+ * The JMX face of a {@link SubtaskState}. Sample figures are lock-free volatile reads; buffer
+ * usages are read from the Flink task on demand. Emits an {@link AttributeChangeNotification} for
+ * {@code BackPressureLevel} when the level changes, so that jconsole and VisualVM users can subscribe.
+ */
+public final class TaskView implements TaskMXBean, NotificationEmitter {
+
+    /** What the agent has in force now, which a reconfiguration may change. */
     public interface ConfigSource {
         AgentConfig config();
+
+        /** True while buffer requests are timed, so that blocked time exists. */
+        boolean timing();
     }
+
+    private static final MBeanNotificationInfo[] NOTIFICATIONS = {
+        new MBeanNotificationInfo(new String[] {AttributeChangeNotification.ATTRIBUTE_CHANGE},
+                AttributeChangeNotification.class.getName(), "BackPressureLevel changed")
+    };
 
     private final SubtaskState state;
     private final ConfigSource configSource;
+    private final ObjectName name;
+    private final NotificationBroadcasterSupport notifications = new NotificationBroadcasterSupport(NOTIFICATIONS);
+    private BackPressureLevel lastLevel;
+    private long sequence;
 
-    public TaskView(SubtaskState state, ConfigSource configSource) {
+    public TaskView(SubtaskState state, ConfigSource configSource, ObjectName name) {
         this.state = state;
         this.configSource = configSource;
+        this.name = name;
+    }
+
+    /** Sampler thread, after each tick: tells subscribers when the level has changed. */
+    public void publishLevel() {
+        BackPressureLevel level = level();
+        if (lastLevel != null && level != lastLevel) {
+            AttributeChangeNotification change = new AttributeChangeNotification(name, ++sequence,
+                    System.currentTimeMillis(), getThread() + ": " + lastLevel + " -> " + level,
+                    "BackPressureLevel", String.class.getName(), lastLevel.name(), level.name());
+            notifications.sendNotification(change);
+        }
+        lastLevel = level;
     }
 
     @Override
@@ -48,7 +89,7 @@ public final class TaskView implements TaskMXBean {
 
     @Override
     public double getBackPressureRatio() {
-        return SampleWindow.ratio(state.snapshot());
+        return SampleWindow.backPressureRatio(state.snapshot());
     }
 
     @Override
@@ -68,11 +109,104 @@ public final class TaskView implements TaskMXBean {
 
     @Override
     public int getBlockedSamples() {
-        return SampleWindow.blocked(state.snapshot());
+        return SampleWindow.backPressured(state.snapshot());
+    }
+
+    @Override
+    public double getHardBackPressureRatio() {
+        return SampleWindow.ratio(state.snapshot(), SampleKind.HARD);
+    }
+
+    @Override
+    public double getSoftBackPressureRatio() {
+        return SampleWindow.ratio(state.snapshot(), SampleKind.SOFT);
+    }
+
+    @Override
+    public double getIdleRatio() {
+        return SampleWindow.ratio(state.snapshot(), SampleKind.IDLE);
+    }
+
+    @Override
+    public double getBusyRatio() {
+        return SampleWindow.ratio(state.snapshot(), SampleKind.BUSY);
+    }
+
+    @Override
+    public double getOutPoolUsage() {
+        FlinkTask task = state.task();
+        return task == null ? Double.NaN : task.outPoolUsage();
+    }
+
+    @Override
+    public double getInPoolUsage() {
+        FlinkTask.InputBuffers buffers = inputBuffers();
+        return buffers == null ? Double.NaN : buffers.inPoolUsage();
+    }
+
+    @Override
+    public double getFloatingBuffersUsage() {
+        FlinkTask.InputBuffers buffers = inputBuffers();
+        return buffers == null ? Double.NaN : buffers.floatingUsage();
+    }
+
+    @Override
+    public double getExclusiveBuffersUsage() {
+        FlinkTask.InputBuffers buffers = inputBuffers();
+        return buffers == null ? Double.NaN : buffers.exclusiveUsage();
+    }
+
+    @Override
+    public double getBackPressuredTimeMsPerSecond() {
+        return configSource.timing() ? state.blockedMsPerSecond() : Double.NaN;
+    }
+
+    @Override
+    public double getBufferWaitP50Micros() {
+        Histogram waits = state.waits();
+        return waits == null || waits.getTotalCount() == 0 ? Double.NaN : waits.getValueAtPercentile(50.0);
+    }
+
+    @Override
+    public double getBufferWaitP99Micros() {
+        Histogram waits = state.waits();
+        return waits == null || waits.getTotalCount() == 0 ? Double.NaN : waits.getValueAtPercentile(99.0);
+    }
+
+    @Override
+    public double getBufferWaitMaxMicros() {
+        Histogram waits = state.waits();
+        return waits == null || waits.getTotalCount() == 0 ? Double.NaN : waits.getMaxValue();
+    }
+
+    @Override
+    public void addNotificationListener(NotificationListener listener, NotificationFilter filter, Object handback) {
+        notifications.addNotificationListener(listener, filter, handback);
+    }
+
+    @Override
+    public void removeNotificationListener(NotificationListener listener) throws ListenerNotFoundException {
+        notifications.removeNotificationListener(listener);
+    }
+
+    @Override
+    public void removeNotificationListener(NotificationListener listener, NotificationFilter filter, Object handback)
+            throws ListenerNotFoundException {
+        notifications.removeNotificationListener(listener, filter, handback);
+    }
+
+    @Override
+    public MBeanNotificationInfo[] getNotificationInfo() {
+        return NOTIFICATIONS.clone();
+    }
+
+    private FlinkTask.InputBuffers inputBuffers() {
+        FlinkTask task = state.task();
+        return task == null ? null : task.inputBuffers();
     }
 
     private BackPressureLevel level() {
         AgentConfig config = configSource.config();
-        return BackPressureLevel.of(SampleWindow.ratio(state.snapshot()), config.low(), config.high());
+        return BackPressureLevel.of(getBackPressureRatio(), config.low(), config.high());
     }
 }

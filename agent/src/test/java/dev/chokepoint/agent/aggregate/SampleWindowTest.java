@@ -1,48 +1,63 @@
 package dev.chokepoint.agent.aggregate;
 
+import dev.chokepoint.agent.classify.SampleKind;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class SampleWindowTest {
 
     @Test
-    void countsUntilFullThenSlides() {
+    void countsEachKindUntilFullThenSlides() {
         SampleWindow window = new SampleWindow(4);
-        assertEquals(0.0, SampleWindow.ratio(window.snapshot()));
-        window.record(true);
-        window.record(false);
+        assertEquals(0.0, SampleWindow.backPressureRatio(window.snapshot()));
+        window.record(SampleKind.HARD);
+        window.record(SampleKind.IDLE);
         assertEquals(2, SampleWindow.samples(window.snapshot()));
-        assertEquals(1, SampleWindow.blocked(window.snapshot()));
-        window.record(true);
-        window.record(true);
-        assertEquals(0.75, SampleWindow.ratio(window.snapshot()));
-        window.record(false); // pushes out the first (blocked) sample
-        assertEquals(4, SampleWindow.samples(window.snapshot()));
-        assertEquals(2, SampleWindow.blocked(window.snapshot()));
-        for (int i = 0; i < 4; i++) {
-            window.record(false);
-        }
-        assertEquals(0, SampleWindow.blocked(window.snapshot()));
-        for (int i = 0; i < 4; i++) {
-            window.record(true);
-        }
-        assertEquals(1.0, SampleWindow.ratio(window.snapshot()));
+        assertEquals(1, SampleWindow.count(window.snapshot(), SampleKind.HARD));
+        window.record(SampleKind.SOFT);
+        window.record(SampleKind.BUSY);
+        long full = window.snapshot();
+        assertEquals(0.5, SampleWindow.backPressureRatio(full));
+        assertEquals(2, SampleWindow.backPressured(full));
+        assertEquals(0.25, SampleWindow.ratio(full, SampleKind.IDLE));
+        assertEquals(0.25, SampleWindow.ratio(full, SampleKind.BUSY));
+        window.record(SampleKind.BUSY); // pushes out the first (hard) sample
+        long slid = window.snapshot();
+        assertEquals(4, SampleWindow.samples(slid));
+        assertEquals(0, SampleWindow.count(slid, SampleKind.HARD));
+        assertEquals(2, SampleWindow.count(slid, SampleKind.BUSY));
     }
 
     @Test
-    void ratioTracksABruteForceCountOverManySlides() {
+    void countsMatchABruteForceCountOverManySlides() {
         SampleWindow window = new SampleWindow(7);
-        boolean[] history = new boolean[1000];
+        SampleKind[] kinds = SampleKind.values();
+        SampleKind[] history = new SampleKind[1000];
         for (int i = 0; i < history.length; i++) {
-            history[i] = (i * 7919) % 3 == 0 || i % 11 == 0;
+            history[i] = kinds[(i * 7919 + i / 3) % kinds.length];
             window.record(history[i]);
-            int expected = 0;
-            for (int j = Math.max(0, i - 6); j <= i; j++) {
-                expected += history[j] ? 1 : 0;
+            for (SampleKind kind : kinds) {
+                int expected = 0;
+                for (int j = Math.max(0, i - 6); j <= i; j++) {
+                    expected += history[j] == kind ? 1 : 0;
+                }
+                assertEquals(expected, SampleWindow.count(window.snapshot(), kind), kind + " after sample " + i);
             }
-            assertEquals(expected, SampleWindow.blocked(window.snapshot()), "after sample " + i);
             assertEquals(Math.min(i + 1, 7), SampleWindow.samples(window.snapshot()));
         }
+    }
+
+    @Test
+    void theLargestWindowPacksWithoutOverflow() {
+        SampleWindow window = new SampleWindow(SampleWindow.MAX_SIZE);
+        for (int i = 0; i < SampleWindow.MAX_SIZE; i++) {
+            window.record(SampleKind.SOFT);
+        }
+        assertEquals(SampleWindow.MAX_SIZE, SampleWindow.samples(window.snapshot()));
+        assertEquals(SampleWindow.MAX_SIZE, SampleWindow.count(window.snapshot(), SampleKind.SOFT));
+        assertEquals(0, SampleWindow.count(window.snapshot(), SampleKind.BUSY));
+        assertThrows(IllegalArgumentException.class, () -> new SampleWindow(SampleWindow.MAX_SIZE + 1));
     }
 }

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,14 +31,15 @@ class ConfigParserTest {
         assertEquals(0.5, config.high());
         assertNull(config.threads());
         assertTrue(config.frames().isEmpty());
-        assertEquals(32, config.depth());
+        assertEquals(16, config.depth());
+        assertTrue(config.instrument());
         assertEquals(config.toString(), ConfigParser.parse("", NO_PROPERTIES).toString());
     }
 
     @Test
     void readsEveryKeyFromTheAgentArgument() throws ConfigException {
         AgentConfig config = ConfigParser.parse(
-                "samples=20, delay=2s,low=0.2,high=0.8,threads=^Worker-\\d{1,3}$,frames=a.B#c; d.e.F$G#h,depth=16",
+                "samples=20, delay=2s,low=0.2,high=0.8,threads=^Worker-\\d{1,3}$,frames=a.B#c; d.e.F$G#h,depth=16,instrument=false",
                 NO_PROPERTIES);
         assertEquals(20, config.samples());
         assertEquals(2000, config.delayMillis());
@@ -46,6 +48,7 @@ class ConfigParserTest {
         assertEquals("^Worker-\\d{1,3}$", config.threads().pattern()); // the comma inside {1,3} stays
         assertEquals(Arrays.asList(new FrameSignature("a.B", "c"), new FrameSignature("d.e.F$G", "h")), config.frames());
         assertEquals(16, config.depth());
+        assertFalse(config.instrument());
     }
 
     @ParameterizedTest
@@ -82,9 +85,10 @@ class ConfigParserTest {
     @CsvSource(delimiter = '|', value = {
         "foo=1|unknown key 'foo'",
         "samples|expected key=value pairs",
-        "samples=0|for samples: expected a whole number from 1 to 100000",
+        "samples=0|for samples: expected a whole number from 1 to 65535",
         "samples=abc|'abc' for samples",
-        "samples=100001|for samples",
+        "samples=65536|for samples",
+        "instrument=yes|for instrument: expected true or false",
         "delay=0ms|for delay: expected a duration",
         "delay=-5ms|for delay",
         "delay=5m|for delay",

@@ -1,6 +1,7 @@
 package dev.chokepoint.agent.sample;
 
 import dev.chokepoint.agent.classify.BufferRequestFrames;
+import dev.chokepoint.agent.classify.ThreadState;
 import dev.chokepoint.agent.config.FrameSignature;
 import dev.chokepoint.agent.discover.TaskThreadName;
 import org.junit.jupiter.api.AfterEach;
@@ -14,7 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,6 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class StackSamplerTest {
 
     private final List<Thread> threads = new ArrayList<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition condition = lock.newCondition();
     private final AtomicBoolean stop = new AtomicBoolean();
     private final BufferRequestFrames frames = new BufferRequestFrames(
             Collections.singletonList(new FrameSignature(StackSamplerTest.class.getName(), "requestBuffer")));
@@ -30,6 +35,12 @@ class StackSamplerTest {
     @AfterEach
     void stopThreads() throws InterruptedException {
         stop.set(true);
+        lock.lock();
+        try {
+            condition.signalAll();
+        } finally {
+            lock.unlock();
+        }
         for (Thread thread : threads) {
             LockSupport.unpark(thread);
             thread.join(5000);
@@ -45,18 +56,31 @@ class StackSamplerTest {
         awaitState(idle, Thread.State.WAITING);
         awaitState(busy, Thread.State.RUNNABLE);
 
-        Map<String, Boolean> verdicts = sample(32, blocked, idle, busy);
-        assertEquals(Boolean.TRUE, verdicts.get("Blocked (1/3)#0"));
-        assertEquals(Boolean.FALSE, verdicts.get("Idle (2/3)#0"));
-        assertEquals(Boolean.FALSE, verdicts.get("Busy (3/3)#0"));
+        Map<String, ThreadState> verdicts = sample(32, blocked, idle, busy);
+        assertEquals(ThreadState.IN_BUFFER_REQUEST, verdicts.get("Blocked (1/3)#0"));
+        assertEquals(ThreadState.BUSY, verdicts.get("Idle (2/3)#0"), "parked on its own business, not in a mailbox");
+        assertEquals(ThreadState.BUSY, verdicts.get("Busy (3/3)#0"));
     }
 
     @Test
     void aBufferRequestBelowTheDepthLimitIsNotSeen() throws Exception {
         Thread deep = start("Deep (1/1)#0", () -> requestBuffer(40));
         awaitState(deep, Thread.State.WAITING);
-        assertEquals(Boolean.FALSE, sample(8, deep).get("Deep (1/1)#0"));
-        assertEquals(Boolean.TRUE, sample(64, deep).get("Deep (1/1)#0"));
+        assertEquals(ThreadState.BUSY, sample(8, deep).get("Deep (1/1)#0"));
+        assertEquals(ThreadState.IN_BUFFER_REQUEST, sample(64, deep).get("Deep (1/1)#0"));
+    }
+
+    @Test
+    void aThreadTheInstrumentationReportsInARequestIsSettledWithoutAWalk() throws Exception {
+        Thread parked = start("Timed (1/1)#0", this::parkUntilStopped);
+        awaitState(parked, Thread.State.WAITING);
+        StackSampler sampler = new StackSampler(ManagementFactory.getThreadMXBean());
+        Map<String, ThreadState> verdicts = new HashMap<>();
+        StackSampler.Sink sink = (t, s, state) -> verdicts.put(s.subtaskName(), state);
+        sampler.add(parked, TaskThreadName.parseFlink(parked.getName()), true, frames, sink);
+        sampler.finish(frames, 16, sink);
+        assertEquals(ThreadState.IN_BUFFER_REQUEST, verdicts.get("Timed (1/1)#0"));
+        assertEquals(0, sampler.takeWalkedCount());
     }
 
     @Test
@@ -64,32 +88,85 @@ class StackSamplerTest {
         Thread done = start("Done (1/1)#0", () -> { });
         done.join();
         StackSampler sampler = new StackSampler(ManagementFactory.getThreadMXBean());
-        Map<String, Boolean> verdicts = new HashMap<>();
-        sampler.add(done, TaskThreadName.parseFlink(done.getName()), (s, b) -> verdicts.put(s.subtaskName(), b));
-        sampler.finish(frames, 32, (s, b) -> verdicts.put(s.subtaskName(), b));
+        Map<String, ThreadState> verdicts = new HashMap<>();
+        StackSampler.Sink sink = (t, s, state) -> verdicts.put(s.subtaskName(), state);
+        sampler.add(done, TaskThreadName.parseFlink(done.getName()), false, frames, sink);
+        sampler.finish(frames, 32, sink);
         assertEquals(0, sampler.takeSampledCount());
         assertEquals(Collections.emptyMap(), verdicts);
     }
 
-    private Map<String, Boolean> sample(int depth, Thread... toSample) {
+    @Test
+    void withOnlyFlinksFramesAThreadAwaitingAConditionIsSettledWithoutAWalk() throws Exception {
+        BufferRequestFrames flinkOnly = new BufferRequestFrames(Collections.<FrameSignature>emptyList());
+        Thread mailbox = start("Mailbox (1/2)#0", () -> awaitCondition());
+        Thread parked = start("Parked (2/2)#0", this::parkUntilStopped);
+        awaitState(mailbox, Thread.State.WAITING);
+        awaitState(parked, Thread.State.WAITING);
+
         StackSampler sampler = new StackSampler(ManagementFactory.getThreadMXBean());
-        Map<String, Boolean> verdicts = new HashMap<>();
-        StackSampler.Sink sink = (subtask, blocked) -> verdicts.put(subtask.subtaskName(), blocked);
+        Map<String, ThreadState> verdicts = sample(sampler, flinkOnly, 16, mailbox, parked);
+        assertEquals(ThreadState.WAITING_FOR_WORK, verdicts.get("Mailbox (1/2)#0"));
+        assertEquals(ThreadState.BUSY, verdicts.get("Parked (2/2)#0"));
+        assertEquals(1, sampler.takeWalkedCount(), "only the thread parked without a Condition is walked");
+    }
+
+    @Test
+    void withUserFramesAThreadAwaitingAConditionIsWalked() throws Exception {
+        Thread blocked = start("Blocked (1/1)#0", this::requestBufferOnACondition);
+        awaitState(blocked, Thread.State.WAITING);
+        StackSampler sampler = new StackSampler(ManagementFactory.getThreadMXBean());
+        assertEquals(ThreadState.IN_BUFFER_REQUEST, sample(sampler, frames, 16, blocked).get("Blocked (1/1)#0"));
+        assertEquals(1, sampler.takeWalkedCount());
+    }
+
+    private Map<String, ThreadState> sample(int depth, Thread... toSample) {
+        return sample(new StackSampler(ManagementFactory.getThreadMXBean()), frames, depth, toSample);
+    }
+
+    private static Map<String, ThreadState> sample(StackSampler sampler, BufferRequestFrames frames, int depth,
+                                               Thread... toSample) {
+        Map<String, ThreadState> verdicts = new HashMap<>();
+        StackSampler.Sink sink = (thread, subtask, state) -> verdicts.put(subtask.subtaskName(), state);
         for (Thread thread : toSample) {
-            sampler.add(thread, TaskThreadName.parseFlink(thread.getName()), sink);
+            sampler.add(thread, TaskThreadName.parseFlink(thread.getName()), false, frames, sink);
         }
         sampler.finish(frames, depth, sink);
         assertEquals(toSample.length, sampler.takeSampledCount());
         return verdicts;
     }
 
+    /** Stands for a user's buffer pool that waits on a Condition; named by {@code frames}. */
+    private void requestBufferOnACondition() {
+        requestBuffer(0, true);
+    }
+
+    private void awaitCondition() {
+        lock.lock();
+        try {
+            while (!stop.get()) {
+                condition.await();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Stands for LocalBufferPool's blocking request, {@code nesting} frames below the caller's park. */
     private void requestBuffer(int nesting) {
+        requestBuffer(nesting, false);
+    }
+
+    private void requestBuffer(int nesting, boolean onCondition) {
         if (nesting > 0) {
             requestBufferNested(nesting);
-            return;
+        } else if (onCondition) {
+            awaitCondition();
+        } else {
+            parkUntilStopped();
         }
-        parkUntilStopped();
     }
 
     private void requestBufferNested(int nesting) {

@@ -1,0 +1,270 @@
+package dev.chokepoint.agent.flink;
+
+import dev.chokepoint.agent.AgentLog;
+
+import java.lang.ref.WeakReference;
+import java.lang.reflect.Array;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+
+/**
+ * One running Flink task's network side: its result partitions (output) and input gates, held
+ * weakly, and Flink's buffer-usage gauges computed from them on demand. Every read is lock-free
+ * (Flink's own gauges take the pool lock for the pool size; we read the field) and tolerates the
+ * differences between Flink versions; what cannot be read is NaN, said once in the log.
+ */
+public final class FlinkTask {
+
+    static final String TASK = "org.apache.flink.runtime.taskmanager.Task";
+    static final String REMOTE_INPUT_CHANNEL =
+            "org.apache.flink.runtime.io.network.partition.consumer.RemoteInputChannel";
+
+    /** 1.13+ name first, then 1.9–1.12's. */
+    private static final String[] PARTITION_FIELDS = {"partitionWriters", "consumableNotifyingPartitionWriters"};
+    /** Wrappers around the real partition or gate, by version: decorator (1.9–1.12), metrics wrapper (all). */
+    private static final String[] WRAPPED_FIELDS = {"partitionWriter", "inputGate"};
+
+    private final List<WeakReference<Object>> partitions;
+    private final List<WeakReference<Object>> gates;
+
+    private FlinkTask(List<WeakReference<Object>> partitions, List<WeakReference<Object>> gates) {
+        this.partitions = partitions;
+        this.gates = gates;
+    }
+
+    /** The network side of {@code runnable} when it is a Flink {@code Task}, else null. */
+    public static FlinkTask of(Object runnable) {
+        if (runnable == null || !Members.of(runnable.getClass()).isA(TASK)) {
+            return null;
+        }
+        try {
+            Members task = Members.of(runnable.getClass());
+            Field partitionsField = null;
+            for (String name : PARTITION_FIELDS) {
+                partitionsField = partitionsField != null ? partitionsField : task.field(name);
+            }
+            Field gatesField = task.field("inputGates");
+            if (partitionsField == null || gatesField == null) {
+                unsupported("task-fields", "Task has no partition writers or input gates field");
+                return null;
+            }
+            return new FlinkTask(unwrapAll(partitionsField.get(runnable)), unwrapAll(gatesField.get(runnable)));
+        } catch (Throwable t) {
+            unsupported("task", "cannot read a Task's partitions and gates: " + t);
+            return null;
+        }
+    }
+
+    public boolean hasOutputs() {
+        return !partitions.isEmpty();
+    }
+
+    public boolean hasInputs() {
+        return !gates.isEmpty();
+    }
+
+    /** Σ used / Σ size over the output pools (Flink's outPoolUsage), NaN without outputs. */
+    public double outPoolUsage() {
+        if (partitions.isEmpty()) {
+            return Double.NaN;
+        }
+        try {
+            long used = 0;
+            long size = 0;
+            for (WeakReference<Object> ref : partitions) {
+                Object pool = bufferPool(ref.get());
+                if (pool != null) {
+                    used += used(pool);
+                    size += size(pool);
+                }
+            }
+            return size == 0 ? 0.0 : (double) used / size;
+        } catch (Throwable t) {
+            unsupported("output", "cannot read output buffer pools: " + t);
+            return Double.NaN;
+        }
+    }
+
+    /** True when some output pool is unavailable: the task could not write a buffer now. */
+    public boolean outputUnavailable() {
+        try {
+            for (WeakReference<Object> ref : partitions) {
+                Object partition = ref.get();
+                if (partition == null) {
+                    continue;
+                }
+                Method availableFuture = Members.of(partition.getClass()).method("getAvailableFuture");
+                if (availableFuture == null) {
+                    return false; // Flink ≤1.9: no availability, a backpressured task blocks hard instead
+                }
+                Future<?> future = (Future<?>) availableFuture.invoke(partition);
+                if (future != null && !future.isDone()) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (Throwable t) {
+            unsupported("availability", "cannot read output availability: " + t);
+            return false;
+        }
+    }
+
+    /** Flink's floating / exclusive buffer counts over the input gates; null without inputs. */
+    public InputBuffers inputBuffers() {
+        if (gates.isEmpty()) {
+            return null;
+        }
+        try {
+            long floatingUsed = 0;
+            long floatingTotal = 0;
+            long exclusiveUsed = 0;
+            long exclusiveTotal = 0;
+            for (WeakReference<Object> ref : gates) {
+                Object gate = ref.get();
+                Object pool = bufferPool(gate);
+                if (pool == null) {
+                    continue;
+                }
+                long floatingAvailable = 0;
+                for (Object channel : channels(gate)) {
+                    Members members = Members.of(channel.getClass());
+                    if (!members.isA(REMOTE_INPUT_CHANNEL)) {
+                        continue;
+                    }
+                    floatingAvailable += intCall(members, channel, "unsynchronizedGetFloatingBuffersAvailable");
+                    exclusiveUsed += intCall(members, channel, "unsynchronizedGetExclusiveBuffersUsed");
+                    exclusiveTotal += intCall(members, channel, "getInitialCredit");
+                }
+                floatingUsed += Math.max(0, used(pool) - floatingAvailable);
+                floatingTotal += size(pool);
+            }
+            return new InputBuffers(floatingUsed, floatingTotal, exclusiveUsed, exclusiveTotal);
+        } catch (Throwable t) {
+            unsupported("input", "cannot read input buffer pools: " + t);
+            return null;
+        }
+    }
+
+    private static Object bufferPool(Object partitionOrGate) throws Exception {
+        if (partitionOrGate == null) {
+            return null;
+        }
+        Method getBufferPool = Members.of(partitionOrGate.getClass()).method("getBufferPool");
+        return getBufferPool == null ? null : getBufferPool.invoke(partitionOrGate);
+    }
+
+    private static long used(Object pool) throws Exception {
+        return intCall(Members.of(pool.getClass()), pool, "bestEffortGetNumOfUsedBuffers");
+    }
+
+    /** The pool's current size, read without the pool lock that {@code getNumBuffers()} takes. */
+    private static long size(Object pool) throws Exception {
+        Members members = Members.of(pool.getClass());
+        Field currentPoolSize = members.field("currentPoolSize");
+        return currentPoolSize != null ? currentPoolSize.getInt(pool) : intCall(members, pool, "getNumBuffers");
+    }
+
+    private static Collection<?> channels(Object gate) throws Exception {
+        Members members = Members.of(gate.getClass());
+        Method count = members.method("getNumberOfInputChannels");
+        Method channel = members.method("getChannel", int.class);
+        if (count != null && channel != null) { // 1.12+: by index, no copy
+            int n = ((Number) count.invoke(gate)).intValue();
+            List<Object> channels = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                Object c = channel.invoke(gate, i);
+                if (c != null) {
+                    channels.add(c);
+                }
+            }
+            return channels;
+        }
+        Method inputChannels = members.method("getInputChannels"); // 1.9: the live map
+        if (inputChannels == null) {
+            throw new NoSuchMethodException(gate.getClass().getName() + " has neither getChannel(int) nor getInputChannels()");
+        }
+        return ((Map<?, ?>) inputChannels.invoke(gate)).values();
+    }
+
+    private static int intCall(Members members, Object target, String method) throws Exception {
+        Method m = members.method(method);
+        if (m == null) {
+            throw new NoSuchMethodException(target.getClass().getName() + "." + method + "()");
+        }
+        return ((Number) m.invoke(target)).intValue();
+    }
+
+    private static List<WeakReference<Object>> unwrapAll(Object array) throws IllegalAccessException {
+        List<WeakReference<Object>> refs = new ArrayList<>();
+        if (array == null) {
+            return refs;
+        }
+        for (int i = 0; i < Array.getLength(array); i++) {
+            Object element = unwrap(Array.get(array, i));
+            if (element != null) {
+                refs.add(new WeakReference<>(element));
+            }
+        }
+        return refs;
+    }
+
+    /** Follows Flink's wrappers down to the object that has the buffer pool. */
+    private static Object unwrap(Object element) throws IllegalAccessException {
+        for (int depth = 0; element != null && depth < 4; depth++) {
+            Members members = Members.of(element.getClass());
+            if (members.method("getBufferPool") != null) {
+                return element;
+            }
+            Field wrapped = null;
+            for (String name : WRAPPED_FIELDS) {
+                wrapped = wrapped != null ? wrapped : members.field(name);
+            }
+            if (wrapped == null) {
+                return null;
+            }
+            element = wrapped.get(element);
+        }
+        return null;
+    }
+
+    private static void unsupported(String kind, String what) {
+        AgentLog.errorOnce("flink:" + kind, "buffer-pool metrics unavailable on this Flink version: " + what
+                + " (reported once; those values are NaN, sampling goes on)");
+    }
+
+    /** Flink's credit-based input buffer counts. */
+    public static final class InputBuffers {
+        public final long floatingUsed;
+        public final long floatingTotal;
+        public final long exclusiveUsed;
+        public final long exclusiveTotal;
+
+        InputBuffers(long floatingUsed, long floatingTotal, long exclusiveUsed, long exclusiveTotal) {
+            this.floatingUsed = floatingUsed;
+            this.floatingTotal = floatingTotal;
+            this.exclusiveUsed = exclusiveUsed;
+            this.exclusiveTotal = exclusiveTotal;
+        }
+
+        public double floatingUsage() {
+            return ratio(floatingUsed, floatingTotal);
+        }
+
+        public double exclusiveUsage() {
+            return ratio(exclusiveUsed, exclusiveTotal);
+        }
+
+        public double inPoolUsage() {
+            return ratio(floatingUsed + exclusiveUsed, floatingTotal + exclusiveTotal);
+        }
+
+        private static double ratio(long used, long total) {
+            return total == 0 ? 0.0 : (double) used / total;
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.chokepoint.agent.instrument;
+
+import dev.chokepoint.agent.AgentLog;
+import dev.chokepoint.agent.flink.ThreadRunnables;
+import dev.chokepoint.bootstrap.ChokepointBridge;
+
+import java.lang.instrument.Instrumentation;
+
+/**
+ * What the agent reaches inside Flink beyond stack samples: each task thread's Flink task (for the
+ * buffer gauges and output availability), and, with {@code instrument=true}, the timing of every
+ * blocking buffer request. Each part fails alone, with one log line; sampling never depends on them.
+ */
+public final class FlinkProbes {
+
+    private final Instrumentation instrumentation;
+    private final ThreadRunnables runnables;
+    private final WaitRecorder recorder = new WaitRecorder();
+    private BufferRequestInstrumentation requests;
+    private volatile boolean timing;
+
+    /** Call only after {@link BootstrapBridge#inject}: this class links the bridge. */
+    public FlinkProbes(Instrumentation instrumentation) {
+        this.instrumentation = instrumentation;
+        this.runnables = instrumentation == null ? null : ThreadRunnables.open(instrumentation);
+    }
+
+    /** Turns request timing on (installing the advice the first time) or off (the advice then does nothing). */
+    public synchronized void setTiming(boolean on) {
+        if (on && requests == null && instrumentation != null) {
+            try {
+                BufferRequestInstrumentation installed = new BufferRequestInstrumentation();
+                installed.install(instrumentation);
+                requests = installed;
+            } catch (Throwable t) {
+                AgentLog.error("buffer-request timing off: cannot install the instrumentation: " + t
+                        + "; stack sampling goes on");
+            }
+        }
+        timing = on && requests != null;
+        ChokepointBridge.install(timing ? recorder : null);
+    }
+
+    public boolean timing() {
+        return timing;
+    }
+
+    /** Reaches task threads' Flink tasks; null when this JVM does not let us. */
+    public ThreadRunnables runnables() {
+        return runnables;
+    }
+
+    public WaitRecorder recorder() {
+        return recorder;
+    }
+
+    /** For the Agent MBean: what is timed, or why nothing is. */
+    public synchronized String status() {
+        if (instrumentation == null) {
+            return "off: no java.lang.instrument.Instrumentation";
+        }
+        if (requests == null) {
+            return timing ? "installing" : "off (instrument=false or failed, see the log)";
+        }
+        String methods = requests.instrumented().isEmpty()
+                ? "no Flink buffer pool class loaded yet" : String.join(", ", requests.instrumented());
+        return (timing ? "timing " : "paused (instrument=false): ") + methods;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.chokepoint.agent.instrument;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SingleWriterRecorder;
+
+import java.lang.ref.WeakReference;
+
+/**
+ * One thread's blocking buffer requests: written only by that thread (from the advice), read by
+ * the sampler. Holds the thread only weakly, so that an ended thread is collected and then forgotten.
+ */
+public final class ThreadWaits {
+
+    /** Waits are recorded in microseconds up to this bound; longer ones count as this long. */
+    public static final long HIGHEST_MICROS = 10_000_000L;
+
+    private final long threadId;
+    private final String threadName;
+    private final WeakReference<Thread> thread;
+    private final SingleWriterRecorder recorder = new SingleWriterRecorder(1, HIGHEST_MICROS, 2);
+    private volatile long waitStartNanos;
+    private volatile long completedNanos;
+    /** Sampler thread only: blocked time up to the previous tick. */
+    private long sampledNanos;
+    /** Sampler thread only: the histogram last handed out by the recorder, to be recycled. */
+    private Histogram lastInterval;
+
+    ThreadWaits(Thread thread) {
+        this.threadId = thread.getId();
+        this.threadName = thread.getName();
+        this.thread = new WeakReference<>(thread);
+    }
+
+    boolean threadEnded() {
+        Thread t = thread.get();
+        return t == null || !t.isAlive();
+    }
+
+    public long threadId() {
+        return threadId;
+    }
+
+    public String threadName() {
+        return threadName;
+    }
+
+    void started(long nanos) {
+        waitStartNanos = nanos;
+    }
+
+    void ended(long startedNanos, long endedNanos) {
+        long waited = Math.max(0, endedNanos - startedNanos);
+        // single writer: read-add-write of a volatile is safe here
+        completedNanos = completedNanos + waited;
+        waitStartNanos = 0L;
+        recorder.recordValue(Math.min(HIGHEST_MICROS, Math.max(1, waited / 1000)));
+    }
+
+    /** True while the thread is inside a blocking buffer request. */
+    public boolean waiting() {
+        return waitStartNanos != 0L;
+    }
+
+    /** Time spent waiting so far, the wait in progress included, as of {@code nowNanos}. */
+    public long blockedNanos(long nowNanos) {
+        while (true) {
+            long completed = completedNanos;
+            long start = waitStartNanos;
+            if (completed == completedNanos) {
+                return start == 0L ? completed : completed + Math.max(0, nowNanos - start);
+            }
+            // a wait ended while we read: read again so it is not counted twice
+        }
+    }
+
+    /** Sampler thread only: blocked time since the previous call (the wait in progress included). */
+    public long takeBlockedSince(long nowNanos) {
+        long total = blockedNanos(nowNanos);
+        long delta = Math.max(0, total - sampledNanos);
+        sampledNanos = Math.max(sampledNanos, total);
+        return delta;
+    }
+
+    /** Sampler thread only: adds the waits recorded since the last call to {@code target}. */
+    public void drainInto(Histogram target) {
+        Histogram interval = recorder.getIntervalHistogram(lastInterval);
+        target.add(interval);
+        lastInterval = interval; // the recorder only takes back histograms it handed out
+    }
+}

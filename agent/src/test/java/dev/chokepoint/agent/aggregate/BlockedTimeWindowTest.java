@@ -1,0 +1,31 @@
+package dev.chokepoint.agent.aggregate;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class BlockedTimeWindowTest {
+
+    private static final long MS = 1_000_000L;
+
+    @Test
+    void ratePerSecondOverTheWindowsTicks() {
+        BlockedTimeWindow window = new BlockedTimeWindow(4);
+        assertEquals(0.0, window.msPerSecond());
+        window.record(25 * MS, 50 * MS);
+        window.record(50 * MS, 50 * MS);
+        assertEquals(750.0, window.msPerSecond(), 1e-9);
+        window.record(0, 100 * MS); // a late tick weighs by its length
+        assertEquals(375.0, window.msPerSecond(), 1e-9);
+        window.record(0, 50 * MS);
+        window.record(0, 50 * MS); // slides the first tick out
+        assertEquals(50.0 * 1000 / 250, window.msPerSecond(), 1e-9);
+    }
+
+    @Test
+    void neverAboveOneSecondPerSecond() {
+        BlockedTimeWindow window = new BlockedTimeWindow(2);
+        window.record(120 * MS, 50 * MS); // two threads of a subtask blocked at once
+        assertEquals(1000.0, window.msPerSecond());
+    }
+}

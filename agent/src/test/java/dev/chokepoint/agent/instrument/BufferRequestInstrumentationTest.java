@@ -1,0 +1,93 @@
+package dev.chokepoint.agent.instrument;
+
+import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.type.TypeDescription;
+import org.junit.jupiter.api.Test;
+
+import java.util.Collections;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+/**
+ * Which method is timed for each shape {@code LocalBufferPool} has had (read from Flink 1.9.3,
+ * 1.12.7, 1.20.3 and 2.3.0): exactly one timing point per wait. Shapes only; the advice itself
+ * runs against real Flink in src/e2e-*.
+ */
+class BufferRequestInstrumentationTest {
+
+    @SuppressWarnings("unused")
+    static final class Flink19Pool {
+        public Object requestBufferBuilderBlocking() {
+            return null;
+        }
+
+        private Object requestMemorySegment(boolean isBlocking) {
+            return null;
+        }
+    }
+
+    @SuppressWarnings("unused")
+    static final class Flink110Pool {
+        public Object requestBufferBuilderBlocking() {
+            return null;
+        }
+
+        private Object requestMemorySegmentBlocking() {
+            return null;
+        }
+    }
+
+    @SuppressWarnings("unused")
+    static final class Flink120Pool {
+        public Object requestMemorySegmentBlocking() {
+            return requestMemorySegmentBlocking(0);
+        }
+
+        private Object requestMemorySegmentBlocking(int targetChannel) {
+            return null;
+        }
+
+        private Object requestMemorySegment(int targetChannel) {
+            return null;
+        }
+    }
+
+    @SuppressWarnings("unused")
+    static final class UnknownPool {
+        public Object takeSegment() {
+            return null;
+        }
+    }
+
+    @Test
+    void flink111PlusTimesTheInnerOverloadOnly() {
+        assertTimed(Flink120Pool.class, "Flink120Pool.requestMemorySegmentBlocking(1 argument)");
+    }
+
+    @Test
+    void flink110TimesTheNoArgumentRequest() {
+        assertTimed(Flink110Pool.class, "Flink110Pool.requestMemorySegmentBlocking()");
+    }
+
+    @Test
+    void flink19TimesRequestMemorySegmentWithItsBlockingFlag() {
+        assertTimed(Flink19Pool.class, "Flink19Pool.requestMemorySegment(1 argument)");
+    }
+
+    @Test
+    void anUnknownShapeIsLeftAlone() {
+        BufferRequestInstrumentation instrumentation = new BufferRequestInstrumentation();
+        AsmVisitorWrapper wrapper = instrumentation.adviceFor(TypeDescription.ForLoadedType.of(UnknownPool.class));
+        assertSame(AsmVisitorWrapper.NoOp.INSTANCE, wrapper);
+        assertEquals(Collections.emptySet(), instrumentation.instrumented());
+    }
+
+    private static void assertTimed(Class<?> pool, String expected) {
+        BufferRequestInstrumentation instrumentation = new BufferRequestInstrumentation();
+        AsmVisitorWrapper wrapper = instrumentation.adviceFor(TypeDescription.ForLoadedType.of(pool));
+        assertNotSame(AsmVisitorWrapper.NoOp.INSTANCE, wrapper);
+        assertEquals(Collections.singleton(expected), instrumentation.instrumented());
+    }
+}
