@@ -7,7 +7,9 @@ import dev.chokepoint.cli.testing.FakeTaskApp;
 import dev.chokepoint.cli.testing.JavaProcess;
 import org.junit.jupiter.api.Test;
 
+import javax.management.AttributeChangeNotification;
 import javax.management.MBeanServerConnection;
+import javax.management.NotificationListener;
 import javax.management.ObjectName;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,6 +25,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -71,6 +74,37 @@ class AgentInForkedJvmTest {
                 Map<String, TaskSnapshot> restarted = awaitFullWindows(reader,
                         Set.of("Source: Fake (1/2)#0", "MapOp (1/2)#0", "MapOp (2/2)#1", "Sink: Busy (1/1)#0"));
                 assertEquals("HIGH", restarted.get("MapOp (2/2)#1").backPressureLevel);
+            }
+        }
+    }
+
+    @Test
+    void aLevelChangeIsNotifiedToJmxListeners() throws Exception {
+        try (JavaProcess app = JavaProcess.builder(FakeTaskApp.class.getName()).javaagent(ARGS).start()) {
+            app.awaitOutput(FakeTaskApp.READY, STARTUP);
+            send(app, "start Switch (1/1)#0 switchable");
+            try (LocalJmxConnection jmx = LocalJmxConnection.connect(app.pid())) {
+                ChokepointReader reader = new ChokepointReader(jmx.mbeans());
+                Set<String> all = new TreeSet<>(SUBTASKS);
+                all.add("Switch (1/1)#0");
+                assertEquals("OK", awaitFullWindows(reader, all).get("Switch (1/1)#0").backPressureLevel);
+
+                List<String> changes = new CopyOnWriteArrayList<>();
+                NotificationListener listener = (notification, handback) -> {
+                    AttributeChangeNotification change = (AttributeChangeNotification) notification;
+                    changes.add(change.getAttributeName() + " " + change.getOldValue() + "->" + change.getNewValue());
+                };
+                ObjectName name = new ObjectName("chokepoint:type=Task,name=" + ObjectName.quote("Switch (1/1)#0"));
+                jmx.mbeans().addNotificationListener(name, listener, null, null);
+
+                send(app, "switch Switch (1/1)#0");
+                // OK -> LOW as the window fills with blocked samples, then LOW -> HIGH
+                await().atMost(STARTUP).until(() -> changes.contains("BackPressureLevel LOW->HIGH"));
+                assertEquals("BackPressureLevel OK->LOW", changes.get(0));
+                send(app, "switch Switch (1/1)#0");
+                await().atMost(STARTUP).until(() -> changes.contains("BackPressureLevel LOW->OK"));
+                assertEquals(Arrays.asList("BackPressureLevel OK->LOW", "BackPressureLevel LOW->HIGH",
+                        "BackPressureLevel HIGH->LOW", "BackPressureLevel LOW->OK"), changes);
             }
         }
     }

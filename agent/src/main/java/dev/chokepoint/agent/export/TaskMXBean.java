@@ -65,4 +65,13 @@ public interface TaskMXBean {
     double getBufferWaitP99Micros();
 
     double getBufferWaitMaxMicros();
+
+    /** IDs of the result partitions this subtask writes; empty when unknown. */
+    String[] getProducedPartitions();
+
+    /**
+     * IDs of the result partitions this subtask reads: a subtask whose {@link #getProducedPartitions()}
+     * has one of them feeds this one. Together they give the job's edges and order.
+     */
+    String[] getConsumedPartitions();
 }

@@ -180,6 +180,18 @@ public final class TaskView implements TaskMXBean, NotificationEmitter {
     }
 
     @Override
+    public String[] getProducedPartitions() {
+        FlinkTask task = state.task();
+        return task == null ? new String[0] : task.producedPartitions();
+    }
+
+    @Override
+    public String[] getConsumedPartitions() {
+        FlinkTask task = state.task();
+        return task == null ? new String[0] : task.consumedPartitions();
+    }
+
+    @Override
     public void addNotificationListener(NotificationListener listener, NotificationFilter filter, Object handback) {
         notifications.addNotificationListener(listener, filter, handback);
     }

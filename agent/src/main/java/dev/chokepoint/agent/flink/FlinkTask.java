@@ -150,6 +150,57 @@ public final class FlinkTask {
         }
     }
 
+    /**
+     * The IDs of the result partitions this task writes (Flink's IntermediateResultPartitionID, as
+     * text): a consumer lists the same IDs in {@link #consumedPartitions()}, which gives the edges
+     * between subtasks, and so between vertices, in every Flink version.
+     */
+    public String[] producedPartitions() {
+        try {
+            List<String> ids = new ArrayList<>();
+            for (WeakReference<Object> ref : partitions) {
+                addPartitionId(ref.get(), ids);
+            }
+            return ids.toArray(new String[0]);
+        } catch (Throwable t) {
+            unsupported("topology", "cannot read partition IDs: " + t);
+            return new String[0];
+        }
+    }
+
+    /** The IDs of the result partitions this task's input channels read. */
+    public String[] consumedPartitions() {
+        try {
+            List<String> ids = new ArrayList<>();
+            for (WeakReference<Object> ref : gates) {
+                Object gate = ref.get();
+                if (gate != null) {
+                    for (Object channel : channels(gate)) {
+                        addPartitionId(channel, ids);
+                    }
+                }
+            }
+            return ids.toArray(new String[0]);
+        } catch (Throwable t) {
+            unsupported("topology", "cannot read partition IDs: " + t);
+            return new String[0];
+        }
+    }
+
+    /** {@code ResultPartitionID.getPartitionId()}: the producer's partition, the same object on both sides. */
+    private static void addPartitionId(Object partitionOrChannel, List<String> ids) throws Exception {
+        if (partitionOrChannel == null) {
+            return;
+        }
+        Method resultPartitionId = Members.of(partitionOrChannel.getClass()).method("getPartitionId");
+        Object id = resultPartitionId == null ? null : resultPartitionId.invoke(partitionOrChannel);
+        Method partitionId = id == null ? null : Members.of(id.getClass()).method("getPartitionId");
+        Object intermediate = partitionId == null ? null : partitionId.invoke(id);
+        if (intermediate != null && !ids.contains(intermediate.toString())) {
+            ids.add(intermediate.toString());
+        }
+    }
+
     private static Object bufferPool(Object partitionOrGate) throws Exception {
         if (partitionOrGate == null) {
             return null;

@@ -13,6 +13,11 @@ public final class ThreadWaits {
 
     /** Waits are recorded in microseconds up to this bound; longer ones count as this long. */
     public static final long HIGHEST_MICROS = 10_000_000L;
+    /**
+     * Requests served at once (a buffer was free) take well under a microsecond; the wait
+     * percentiles describe the requests that really waited, so those are left out of them.
+     */
+    static final long MIN_RECORDED_NANOS = 1_000L;
 
     private final long threadId;
     private final String threadName;
@@ -53,7 +58,9 @@ public final class ThreadWaits {
         // single writer: read-add-write of a volatile is safe here
         completedNanos = completedNanos + waited;
         waitStartNanos = 0L;
-        recorder.recordValue(Math.min(HIGHEST_MICROS, Math.max(1, waited / 1000)));
+        if (waited >= MIN_RECORDED_NANOS) {
+            recorder.recordValue(Math.min(HIGHEST_MICROS, waited / 1000));
+        }
     }
 
     /** True while the thread is inside a blocking buffer request. */

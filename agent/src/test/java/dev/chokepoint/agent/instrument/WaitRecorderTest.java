@@ -73,6 +73,21 @@ class WaitRecorderTest {
     }
 
     @Test
+    void requestsServedAtOnceCountInBlockedTimeButNotInWaitPercentiles() throws Exception {
+        Thread thread = new Thread(() -> {
+            long started = recorder.requestStarted();
+            recorder.requestEnded(started); // a free buffer: no wait
+        }, "Fast (1/1)#0");
+        thread.start();
+        thread.join();
+        ThreadWaits waits = recorder.forThread(thread.getId());
+        Histogram histogram = new Histogram(1, ThreadWaits.HIGHEST_MICROS, 2);
+        waits.drainInto(histogram);
+        assertEquals(0, histogram.getTotalCount());
+        assertTrue(waits.blockedNanos(System.nanoTime()) < ThreadWaits.MIN_RECORDED_NANOS * 1000);
+    }
+
+    @Test
     void anEndWithoutAStartIsIgnored() {
         recorder.requestEnded(System.nanoTime());
         assertEquals(0, recorder.threads());

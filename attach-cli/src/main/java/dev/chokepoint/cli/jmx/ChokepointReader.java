@@ -21,9 +21,19 @@ public final class ChokepointReader {
     public static final ObjectName AGENT = name("chokepoint:type=Agent");
     public static final ObjectName TASKS = name("chokepoint:type=Task,*");
 
-    private static final String[] TASK_ATTRIBUTES = {
+    /** The attribute of {@link javax.management.AttributeChangeNotification}s a subtask sends when its level changes. */
+    public static final String LEVEL_ATTRIBUTE = "BackPressureLevel";
+
+    /**
+     * Every attribute read, the buffer-pool ones included: read strictly (a missing one is an
+     * error), since the CLI and the agent ship together.
+     */
+    static final String[] TASK_ATTRIBUTES = {
         "Thread", "Vertex", "Subtask", "Parallelism", "BackPressureRatio", "BackPressureLevel", "LevelCode",
-        "Samples", "BlockedSamples"
+        "Samples", "BlockedSamples",
+        "OutPoolUsage", "InPoolUsage", "FloatingBuffersUsage", "ExclusiveBuffersUsage",
+        "HardBackPressureRatio", "SoftBackPressureRatio", "IdleRatio", "BusyRatio",
+        "BackPressuredTimeMsPerSecond", "BufferWaitP50Micros", "BufferWaitP99Micros", "BufferWaitMaxMicros"
     };
 
     private final MBeanServerConnection mbeans;
@@ -37,28 +47,45 @@ public final class ChokepointReader {
         Set<ObjectName> names = mbeans.queryNames(TASKS, null);
         List<TaskSnapshot> tasks = new ArrayList<>(names.size());
         for (ObjectName name : names) {
-            Map<String, Object> values;
             try {
-                values = attributes(name, TASK_ATTRIBUTES);
+                tasks.add(snapshot(attributes(name, TASK_ATTRIBUTES)));
             } catch (InstanceNotFoundException e) {
                 continue; // the subtask finished between the query and the read
             } catch (JMException e) {
                 throw new IOException("cannot read " + name + ": " + e.getMessage(), e);
+            } catch (ClassCastException | NullPointerException e) {
+                throw new IOException("unexpected attribute type in " + name + ": " + e, e);
             }
-            tasks.add(new TaskSnapshot(
-                    (String) values.get("Thread"),
-                    (String) values.get("Vertex"),
-                    (Integer) values.get("Subtask"),
-                    (Integer) values.get("Parallelism"),
-                    (Double) values.get("BackPressureRatio"),
-                    (String) values.get("BackPressureLevel"),
-                    (Integer) values.get("LevelCode"),
-                    (Integer) values.get("Samples"),
-                    (Integer) values.get("BlockedSamples")));
         }
         tasks.sort(Comparator.<TaskSnapshot, String>comparing(t -> t.vertex).thenComparingInt(t -> t.subtask)
                 .thenComparing(t -> t.thread));
         return tasks;
+    }
+
+    private static TaskSnapshot snapshot(Map<String, Object> values) {
+        return new TaskSnapshot(
+                (String) values.get("Thread"),
+                (String) values.get("Vertex"),
+                (Integer) values.get("Subtask"),
+                (Integer) values.get("Parallelism"),
+                (Double) values.get("BackPressureRatio"),
+                (String) values.get("BackPressureLevel"),
+                (Integer) values.get("LevelCode"),
+                (Integer) values.get("Samples"),
+                (Integer) values.get("BlockedSamples"),
+                new TaskSnapshot.BufferPools(
+                        (Double) values.get("OutPoolUsage"),
+                        (Double) values.get("InPoolUsage"),
+                        (Double) values.get("FloatingBuffersUsage"),
+                        (Double) values.get("ExclusiveBuffersUsage"),
+                        (Double) values.get("HardBackPressureRatio"),
+                        (Double) values.get("SoftBackPressureRatio"),
+                        (Double) values.get("IdleRatio"),
+                        (Double) values.get("BusyRatio"),
+                        (Double) values.get("BackPressuredTimeMsPerSecond"),
+                        (Double) values.get("BufferWaitP50Micros"),
+                        (Double) values.get("BufferWaitP99Micros"),
+                        (Double) values.get("BufferWaitMaxMicros")));
     }
 
     /** One attribute of the agent MBean, or empty when the agent is not loaded. */
@@ -80,10 +107,15 @@ public final class ChokepointReader {
         AttributeList list = mbeans.getAttributes(name, attributes);
         Map<String, Object> values = new HashMap<>();
         list.asList().forEach(a -> values.put(a.getName(), a.getValue()));
+        List<String> missing = new ArrayList<>();
         for (String attribute : attributes) {
             if (!values.containsKey(attribute)) {
-                throw new JMException("attribute " + attribute + " is missing");
+                missing.add(attribute);
             }
+        }
+        if (!missing.isEmpty()) {
+            throw new JMException("attribute" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing)
+                    + (missing.size() > 1 ? " are" : " is") + " missing (an agent older than this client?)");
         }
         return values;
     }

@@ -1,19 +1,51 @@
 package dev.chokepoint.cli.jmx;
 
-/** One subtask as read from a {@code chokepoint:type=Task} MBean. */
+/**
+ * One subtask as read from a {@code chokepoint:type=Task} MBean. The buffer-pool values are
+ * {@code NaN} where the value does not exist for the task (the input side of a source, the output
+ * side of a sink, buffer waits when there were none).
+ */
 public final class TaskSnapshot {
     public final String thread;
     public final String vertex;
     public final int subtask;
     public final int parallelism;
+    /** Hard + soft backpressure over the sample window, 0..1. */
     public final double backPressureRatio;
     public final String backPressureLevel;
     public final int levelCode;
     public final int samples;
     public final int blockedSamples;
 
+    /** Flink's {@code outPoolUsage}: Σ used / Σ size over the task's result partitions' pools. */
+    public final double outPoolUsage;
+    /** Flink's {@code inPoolUsage}: (floating used + exclusive used) / (floating total + exclusive total). */
+    public final double inPoolUsage;
+    /** Flink's {@code inputFloatingBuffersUsage}. */
+    public final double floatingBuffersUsage;
+    /** Flink's {@code inputExclusiveBuffersUsage}. */
+    public final double exclusiveBuffersUsage;
+    /** Shares of the sample window, 0..1; hard + soft + idle + busy = 1. */
+    public final double hardBackPressureRatio;
+    public final double softBackPressureRatio;
+    public final double idleRatio;
+    public final double busyRatio;
+    /** Time blocked in buffer requests, measured by the instrumentation, ms per second. */
+    public final double backPressuredTimeMsPerSecond;
+    public final double bufferWaitP50Micros;
+    public final double bufferWaitP99Micros;
+    public final double bufferWaitMaxMicros;
+
+    /** The stack-sampling attributes only; every buffer-pool value is {@code NaN}. */
     public TaskSnapshot(String thread, String vertex, int subtask, int parallelism, double backPressureRatio,
                         String backPressureLevel, int levelCode, int samples, int blockedSamples) {
+        this(thread, vertex, subtask, parallelism, backPressureRatio, backPressureLevel, levelCode, samples,
+                blockedSamples, BufferPools.NONE);
+    }
+
+    public TaskSnapshot(String thread, String vertex, int subtask, int parallelism, double backPressureRatio,
+                        String backPressureLevel, int levelCode, int samples, int blockedSamples,
+                        BufferPools pools) {
         this.thread = thread;
         this.vertex = vertex;
         this.subtask = subtask;
@@ -23,10 +55,64 @@ public final class TaskSnapshot {
         this.levelCode = levelCode;
         this.samples = samples;
         this.blockedSamples = blockedSamples;
+        this.outPoolUsage = pools.outPoolUsage;
+        this.inPoolUsage = pools.inPoolUsage;
+        this.floatingBuffersUsage = pools.floatingBuffersUsage;
+        this.exclusiveBuffersUsage = pools.exclusiveBuffersUsage;
+        this.hardBackPressureRatio = pools.hardBackPressureRatio;
+        this.softBackPressureRatio = pools.softBackPressureRatio;
+        this.idleRatio = pools.idleRatio;
+        this.busyRatio = pools.busyRatio;
+        this.backPressuredTimeMsPerSecond = pools.backPressuredTimeMsPerSecond;
+        this.bufferWaitP50Micros = pools.bufferWaitP50Micros;
+        this.bufferWaitP99Micros = pools.bufferWaitP99Micros;
+        this.bufferWaitMaxMicros = pools.bufferWaitMaxMicros;
     }
 
     @Override
     public String toString() {
-        return thread + " [" + backPressureLevel + " " + blockedSamples + "/" + samples + "]";
+        return thread + " [" + backPressureLevel + " " + blockedSamples + "/" + samples
+                + String.format(" hard %.2f soft %.2f idle %.2f busy %.2f out %.2f in %.2f floating %.2f exclusive %.2f"
+                                + " bp %.0f ms/s wait p50 %.0f p99 %.0f max %.0f us]",
+                        hardBackPressureRatio, softBackPressureRatio, idleRatio, busyRatio, outPoolUsage, inPoolUsage,
+                        floatingBuffersUsage, exclusiveBuffersUsage, backPressuredTimeMsPerSecond,
+                        bufferWaitP50Micros, bufferWaitP99Micros, bufferWaitMaxMicros);
+    }
+
+    /** The buffer-pool instrumentation's values of one subtask (the attributes of the same names). */
+    public static final class BufferPools {
+        static final BufferPools NONE = new BufferPools(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+
+        final double outPoolUsage;
+        final double inPoolUsage;
+        final double floatingBuffersUsage;
+        final double exclusiveBuffersUsage;
+        final double hardBackPressureRatio;
+        final double softBackPressureRatio;
+        final double idleRatio;
+        final double busyRatio;
+        final double backPressuredTimeMsPerSecond;
+        final double bufferWaitP50Micros;
+        final double bufferWaitP99Micros;
+        final double bufferWaitMaxMicros;
+
+        public BufferPools(double outPoolUsage, double inPoolUsage, double floatingBuffersUsage,
+                           double exclusiveBuffersUsage, double hardBackPressureRatio, double softBackPressureRatio,
+                           double idleRatio, double busyRatio, double backPressuredTimeMsPerSecond,
+                           double bufferWaitP50Micros, double bufferWaitP99Micros, double bufferWaitMaxMicros) {
+            this.outPoolUsage = outPoolUsage;
+            this.inPoolUsage = inPoolUsage;
+            this.floatingBuffersUsage = floatingBuffersUsage;
+            this.exclusiveBuffersUsage = exclusiveBuffersUsage;
+            this.hardBackPressureRatio = hardBackPressureRatio;
+            this.softBackPressureRatio = softBackPressureRatio;
+            this.idleRatio = idleRatio;
+            this.busyRatio = busyRatio;
+            this.backPressuredTimeMsPerSecond = backPressuredTimeMsPerSecond;
+            this.bufferWaitP50Micros = bufferWaitP50Micros;
+            this.bufferWaitP99Micros = bufferWaitP99Micros;
+            this.bufferWaitMaxMicros = bufferWaitMaxMicros;
+        }
     }
 }

@@ -6,14 +6,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * A host JVM whose threads look like a Flink TaskManager's to the agent: same thread group and
  * names, some threads parked in a "buffer request" ({@link BufferPool#requestBuffer}, named to the
  * agent with {@code frames=}), some idle, some helper threads that must not count. Reads commands
- * on stdin: {@code stop <thread name>} ends that thread; {@code start <thread name> blocked|idle}
- * starts one.
+ * on stdin: {@code stop <thread name>} ends that thread; {@code start <thread name> blocked|idle|switchable}
+ * starts one; {@code switch <thread name>} moves a switchable thread between idle and blocked.
  */
 public final class FakeTaskApp {
 
@@ -22,6 +23,7 @@ public final class FakeTaskApp {
 
     private static final ThreadGroup TASK_THREADS = new ThreadGroup("Flink Task Threads");
     private static final Map<String, Thread> THREADS = new ConcurrentHashMap<>();
+    private static final Map<String, AtomicBoolean> SWITCHES = new ConcurrentHashMap<>();
 
     public static void main(String[] args) throws Exception {
         start("Source: Fake (1/2)#0", TASK_THREADS, false);
@@ -46,10 +48,25 @@ public final class FakeTaskApp {
                     thread.join();
                     System.out.println("stopped " + thread.getName());
                 }
+            } else if (line.startsWith("start ") && line.endsWith(" switchable")) {
+                String name = line.substring(6, line.lastIndexOf(' '));
+                AtomicBoolean blocked = new AtomicBoolean();
+                SWITCHES.put(name, blocked);
+                Thread thread = new Thread(TASK_THREADS, () -> switchable(blocked), name);
+                thread.setDaemon(true);
+                thread.start();
+                THREADS.put(name, thread);
+                System.out.println("started " + name);
             } else if (line.startsWith("start ")) {
                 int space = line.lastIndexOf(' ');
                 start(line.substring(6, space), TASK_THREADS, line.endsWith("blocked"));
                 System.out.println("started " + line.substring(6, space));
+            } else if (line.startsWith("switch ")) {
+                AtomicBoolean blocked = SWITCHES.get(line.substring(7));
+                if (blocked != null) {
+                    System.out.println("switched " + line.substring(7) + " to " + (!blocked.get() ? "blocked" : "idle"));
+                    blocked.set(!blocked.get());
+                }
             }
         }
         // stdin closed: the test is gone; so are we.
@@ -69,6 +86,17 @@ public final class FakeTaskApp {
         thread.start();
         started.await();
         THREADS.put(name, thread);
+    }
+
+    /** Blocks in a buffer request while {@code blocked} is set, idles (outside any request) while not. */
+    private static void switchable(AtomicBoolean blocked) {
+        while (!Thread.currentThread().isInterrupted()) {
+            if (blocked.get()) {
+                BufferPool.requestBuffer(blocked);
+            } else {
+                LockSupport.parkNanos(5_000_000L);
+            }
+        }
     }
 
     /** Waits like an idle Flink task in its mailbox: parked, but not in a buffer request. */
@@ -104,6 +132,13 @@ public final class FakeTaskApp {
         public static void requestBuffer() {
             while (!Thread.currentThread().isInterrupted()) {
                 LockSupport.park(BufferPool.class);
+            }
+        }
+
+        /** Waits in here while {@code blocked} is set. */
+        public static void requestBuffer(AtomicBoolean blocked) {
+            while (blocked.get() && !Thread.currentThread().isInterrupted()) {
+                LockSupport.parkNanos(BufferPool.class, 5_000_000L);
             }
         }
     }
