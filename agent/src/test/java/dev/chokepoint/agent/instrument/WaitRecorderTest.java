@@ -73,18 +73,19 @@ class WaitRecorderTest {
     }
 
     @Test
-    void requestsServedAtOnceCountInBlockedTimeButNotInWaitPercentiles() throws Exception {
-        Thread thread = new Thread(() -> {
-            long started = recorder.requestStarted();
-            recorder.requestEnded(started); // a free buffer: no wait
-        }, "Fast (1/1)#0");
-        thread.start();
-        thread.join();
-        ThreadWaits waits = recorder.forThread(thread.getId());
+    void requestsServedAtOnceCountInBlockedTimeButNotInWaitPercentiles() {
+        ThreadWaits waits = new ThreadWaits(Thread.currentThread());
+        long start = 1_000_000L;
+        waits.started(start);
+        waits.ended(start, start + ThreadWaits.MIN_RECORDED_NANOS - 1); // a free buffer: no wait
+        waits.started(start + 10_000L);
+        waits.ended(start + 10_000L, start + 10_000L + 2_500_000L); // a real wait of 2.5 ms
         Histogram histogram = new Histogram(1, ThreadWaits.HIGHEST_MICROS, 2);
         waits.drainInto(histogram);
-        assertEquals(0, histogram.getTotalCount());
-        assertTrue(waits.blockedNanos(System.nanoTime()) < ThreadWaits.MIN_RECORDED_NANOS * 1000);
+        assertEquals(1, histogram.getTotalCount(), "only the real wait is in the percentiles");
+        assertEquals(2500, histogram.getMaxValue(), 25);
+        assertEquals(ThreadWaits.MIN_RECORDED_NANOS - 1 + 2_500_000L, waits.blockedNanos(start + 10_000_000L),
+                "both count in the blocked time");
     }
 
     @Test
