@@ -4,23 +4,38 @@ import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.util.EnvironmentInformation;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.RichSinkFunction;
 import org.apache.flink.streaming.api.functions.source.RichParallelSourceFunction;
 
 import java.io.File;
+import java.lang.reflect.Method;
 
 /**
- * The child JVM's main: a real Flink job on a local MiniCluster whose sink is far slower than its
- * source, so that everything upstream of the sink is backpressured.
+ * The child JVM's main: a real Flink job on a local MiniCluster. By default its sink is far slower
+ * than its source, so that everything upstream of the sink is backpressured.
  *
  * <pre>
  *   Source: FastSource (2) --forward--> MapOp (2) --keyBy--> Sink: SlowSink (2)
  * </pre>
  *
- * Chaining is disabled so that each operator runs in its own task thread. Only DataStream API that
- * exists in Flink 1.9 and 1.20 alike is used: this source is compiled against both. The job never
- * finishes; {@link #execute} blocks until the test kills the JVM.
+ * Chaining is disabled so that each operator runs in its own task thread. Arguments
+ * ({@code key=value}) vary the job:
+ * <ul>
+ *   <li>{@code source=legacy} (default): {@link FastSource}, a legacy {@code SourceFunction};
+ *       {@code source=sequence}: the FLIP-27 {@code env.fromSequence(0, Long.MAX_VALUE)} (Flink 1.12+);
+ *       {@code source=slow}: {@link SlowSource}, one record every {@link SlowSource#PAUSE_MILLIS} ms.</li>
+ *   <li>{@code sink=slow} (default): {@link SlowSink}, about 1 ms per record; {@code sink=fast}: {@link FastSink}.</li>
+ *   <li>{@code taskmanagers=N}: N TaskManagers of one slot each, so that the keyBy crosses the
+ *       network (Netty over loopback) instead of staying in one TaskManager's memory.</li>
+ *   <li>{@code flinkJmx=true}: Flink's own JMX reporter (1.11+ factory), the tests' oracle.</li>
+ * </ul>
+ * Only DataStream API that exists in Flink 1.9 and 1.20 alike is called directly: this source is
+ * compiled against both ({@code fromSequence} is looked up reflectively). The job never finishes;
+ * {@link #execute} blocks until the test kills the JVM.
  */
 public final class BackpressureJob {
 
@@ -31,6 +46,13 @@ public final class BackpressureJob {
     public static final String SOURCE_VERTEX = "Source: FastSource";
     public static final String MAP_VERTEX = "MapOp";
     public static final String SINK_VERTEX = "Sink: SlowSink";
+    /** Vertex names of the variants chosen by {@code source=sequence}, {@code source=slow} and {@code sink=fast}. */
+    public static final String SEQUENCE_SOURCE_VERTEX = "Source: Sequence";
+    public static final String SLOW_SOURCE_VERTEX = "Source: SlowSource";
+    public static final String FAST_SINK_VERTEX = "Sink: FastSink";
+
+    /** Flink's JMX reporter (flink-metrics-jmx), as a factory: Flink 1.11 and later. */
+    public static final String JMX_REPORTER_FACTORY = "org.apache.flink.metrics.jmx.JMXReporterFactory";
 
     /** Printed once by each source subtask when it starts emitting. */
     public static final String SOURCE_RUNNING = "chokepoint-e2e: source subtask running";
@@ -41,6 +63,18 @@ public final class BackpressureJob {
     }
 
     public static void main(String[] args) throws Exception {
+        java.util.Map<String, String> options = new java.util.HashMap<>();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (eq < 1) {
+                throw new IllegalArgumentException("expected key=value, got '" + arg + "'");
+            }
+            options.put(arg.substring(0, eq), arg.substring(eq + 1));
+        }
+        String source = options.getOrDefault("source", "legacy");
+        String sink = options.getOrDefault("sink", "slow");
+        int taskManagers = Integer.parseInt(options.getOrDefault("taskmanagers", "1"));
+
         Configuration conf = new Configuration();
         // Flink leaves blob, netty and rpc files in its temp dirs: keep them under target/.
         String tmp = System.getProperty("java.io.tmpdir");
@@ -51,18 +85,70 @@ public final class BackpressureJob {
         conf.setString("rest.address", "127.0.0.1");
         conf.setString("rest.bind-port", "0");
         conf.setString("rest.port", "0");
+        if (taskManagers > 1) {
+            // 1.12 reads only the old key, 1.20 the new one (the old as a deprecated fallback).
+            conf.setString("local.number-taskmanager", Integer.toString(taskManagers));
+            conf.setString("minicluster.number-of-taskmanagers", Integer.toString(taskManagers));
+            // One slot per TaskManager: subtask i of every vertex shares slot i, so each keyBy
+            // channel between subtask 0 and subtask 1 crosses TaskManagers.
+            conf.setString("taskmanager.numberOfTaskSlots", "1");
+            // Netty between the TaskManagers, on loopback only.
+            conf.setString("taskmanager.host", "127.0.0.1");
+            conf.setString("taskmanager.bind-host", "127.0.0.1");
+        }
+        if (Boolean.parseBoolean(options.getOrDefault("flinkJmx", "false"))) {
+            // No port: the reporter registers its MBeans in the platform MBean server only.
+            conf.setString("metrics.reporter.jmx.factory.class", JMX_REPORTER_FACTORY);
+        }
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(PARALLELISM, conf);
         env.disableOperatorChaining();
 
-        env.addSource(new FastSource()).name("FastSource")
-                .map(new MapOp()).name(MAP_VERTEX)
-                .keyBy(new ByValue())
-                .addSink(new SlowSink()).name("SlowSink");
+        DataStream<Long> records;
+        switch (source) {
+            case "legacy":
+                records = env.addSource(new FastSource()).name("FastSource");
+                break;
+            case "sequence":
+                records = fromSequence(env).name("Sequence");
+                break;
+            case "slow":
+                records = env.addSource(new SlowSource()).name("SlowSource");
+                break;
+            default:
+                throw new IllegalArgumentException("source=" + source + ": expected legacy, sequence or slow");
+        }
+        KeyedStream<Long, Long> keyed = records.map(new MapOp()).name(MAP_VERTEX).keyBy(new ByValue());
+        switch (sink) {
+            case "slow":
+                keyed.addSink(new SlowSink()).name("SlowSink");
+                break;
+            case "fast":
+                keyed.addSink(new FastSink()).name("FastSink");
+                break;
+            default:
+                throw new IllegalArgumentException("sink=" + sink + ": expected slow or fast");
+        }
 
         System.out.println("chokepoint-e2e: submitting " + JOB_NAME + " to Flink " + EnvironmentInformation.getVersion()
-                + " (parallelism " + PARALLELISM + ", java " + System.getProperty("java.version") + ")");
+                + " (source=" + source + ", sink=" + sink + ", taskmanagers=" + taskManagers + ", parallelism "
+                + PARALLELISM + ", java " + System.getProperty("java.version") + ")");
         env.execute(JOB_NAME);
+    }
+
+    /**
+     * {@code env.fromSequence(0, Long.MAX_VALUE)}: a FLIP-27 source ({@code NumberSequenceSource}),
+     * Flink 1.12+. Called reflectively so that this class still compiles against Flink 1.9.
+     */
+    @SuppressWarnings("unchecked")
+    private static SingleOutputStreamOperator<Long> fromSequence(StreamExecutionEnvironment env) throws Exception {
+        Method fromSequence;
+        try {
+            fromSequence = StreamExecutionEnvironment.class.getMethod("fromSequence", long.class, long.class);
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("source=sequence needs Flink 1.12+ (StreamExecutionEnvironment.fromSequence)", e);
+        }
+        return (SingleOutputStreamOperator<Long>) fromSequence.invoke(env, 0L, Long.MAX_VALUE);
     }
 
     /** A legacy source that emits longs as fast as its output lets it. */
@@ -123,6 +209,49 @@ public final class BackpressureJob {
                         + " in thread '" + Thread.currentThread().getName() + "'");
             }
             Thread.sleep(1);
+        }
+    }
+
+    /** A legacy source that emits one record every {@link #PAUSE_MILLIS} ms: the idle control job. */
+    public static final class SlowSource extends RichParallelSourceFunction<Long> {
+        private static final long serialVersionUID = 1L;
+        static final long PAUSE_MILLIS = 5;
+        private volatile boolean running = true;
+
+        @Override
+        @SuppressWarnings("deprecation")
+        public void run(SourceContext<Long> ctx) throws Exception {
+            System.out.println(SOURCE_RUNNING + " " + getRuntimeContext().getIndexOfThisSubtask()
+                    + " in thread '" + Thread.currentThread().getName() + "'");
+            long next = getRuntimeContext().getIndexOfThisSubtask();
+            while (running) {
+                synchronized (ctx.getCheckpointLock()) {
+                    ctx.collect(next);
+                }
+                next += PARALLELISM;
+                Thread.sleep(PAUSE_MILLIS);
+            }
+        }
+
+        @Override
+        public void cancel() {
+            running = false;
+        }
+    }
+
+    /** Does nothing per record: never the bottleneck. */
+    public static final class FastSink extends RichSinkFunction<Long> {
+        private static final long serialVersionUID = 1L;
+        private boolean announced;
+
+        @Override
+        @SuppressWarnings("deprecation")
+        public void invoke(Long value) {
+            if (!announced) {
+                announced = true;
+                System.out.println(SINK_RECEIVING + " " + getRuntimeContext().getIndexOfThisSubtask()
+                        + " in thread '" + Thread.currentThread().getName() + "'");
+            }
         }
     }
 }

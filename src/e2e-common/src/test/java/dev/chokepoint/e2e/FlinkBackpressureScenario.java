@@ -170,7 +170,7 @@ public abstract class FlinkBackpressureScenario {
      * jstack of the child, saved next to its log, and the stacks of the job's own threads (task
      * threads and legacy source threads): what the agent's sampler saw, for diagnosing a failure.
      */
-    private static String threadDump(JavaProcess child, Set<String> vertices) {
+    static String threadDump(JavaProcess child, Set<String> vertices) {
         if (!child.isAlive()) {
             return "<child JVM already exited>";
         }
@@ -197,7 +197,7 @@ public abstract class FlinkBackpressureScenario {
         }
     }
 
-    private static double seconds(long startNanos) {
+    static double seconds(long startNanos) {
         return (System.nanoTime() - startNanos) / 1e9;
     }
 

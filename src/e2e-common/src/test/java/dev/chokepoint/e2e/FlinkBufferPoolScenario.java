@@ -1,0 +1,642 @@
+package dev.chokepoint.e2e;
+
+import dev.chokepoint.cli.jmx.ChokepointReader;
+import dev.chokepoint.cli.jmx.LocalJmxConnection;
+import dev.chokepoint.cli.jmx.TaskSnapshot;
+import dev.chokepoint.cli.testing.JavaProcess;
+import dev.chokepoint.e2e.FlinkMetricsOracle.TaskMetrics;
+import org.junit.jupiter.api.Test;
+
+import javax.management.AttributeChangeNotification;
+import javax.management.MBeanServerConnection;
+import javax.management.NotificationListener;
+import javax.management.ObjectName;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+
+import static dev.chokepoint.e2e.FlinkBackpressureScenario.seconds;
+import static dev.chokepoint.e2e.FlinkBackpressureScenario.threadDump;
+import static dev.chokepoint.e2e.FlinkMetricsOracle.BACK_PRESSURED_MS;
+import static dev.chokepoint.e2e.FlinkMetricsOracle.EXCLUSIVE_USAGE;
+import static dev.chokepoint.e2e.FlinkMetricsOracle.FLOATING_USAGE;
+import static dev.chokepoint.e2e.FlinkMetricsOracle.HARD_BACK_PRESSURED_MS;
+import static dev.chokepoint.e2e.FlinkMetricsOracle.IDLE_MS;
+import static dev.chokepoint.e2e.FlinkMetricsOracle.IN_POOL_USAGE;
+import static dev.chokepoint.e2e.FlinkMetricsOracle.IS_BACK_PRESSURED;
+import static dev.chokepoint.e2e.FlinkMetricsOracle.OUT_POOL_USAGE;
+import static dev.chokepoint.e2e.FlinkMetricsOracle.SOFT_BACK_PRESSURED_MS;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The agent's buffer-pool view of a real Flink job against <b>Flink's own metrics</b>, read in the
+ * same child JVM, over the same JMX connection, in the same poll ({@link FlinkMetricsOracle}).
+ *
+ * <p>Each scenario runs {@link BackpressureJob} in a child JVM with Flink's JMX reporter, waits
+ * until both views have warmed up (the agent's window is full and Flink's verdict is the one the
+ * scenario is built to produce), then takes {@link #PAIRED_READS} paired reads:
+ * <ul>
+ *   <li>in <i>every</i> read, the agent's levels are the expected ones and its own contract holds
+ *       (hard + soft + idle + busy = 1, BackPressureRatio = hard + soft, NaN where a pool does not
+ *       exist, HIGH subtasks HIGH for the expected kind of backpressure);</li>
+ *   <li>in at least {@link #AGREEMENT} of the reads of each subtask, each compared value agrees
+ *       with Flink's: the level, the usages within {@link #TOLERANCE}, and where the version has
+ *       them, the kind of backpressure (soft/hard) and the hard backpressure time. Not every read:
+ *       both sides are instantaneous reads of pools that the job keeps changing, taken a few
+ *       milliseconds apart.</li>
+ * </ul>
+ * A module's subclass says how its Flink version states backpressure ({@link #flinkLevel}).
+ */
+public abstract class FlinkBufferPoolScenario {
+
+    /** Agreement of a usage (0..1) with Flink's. */
+    static final double TOLERANCE = 0.05;
+    /** Share of paired reads of a subtask in which each value must agree with Flink's. */
+    static final double AGREEMENT = 0.95;
+    /** 40 reads: the {@link #AGREEMENT} rule then tolerates 2 disagreements per value and subtask. */
+    static final int PAIRED_READS = 40;
+    static final Duration POLL_INTERVAL = Duration.ofMillis(250);
+    static final Duration JOB_START_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration WARM_UP_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration NOTIFICATION_TIMEOUT = Duration.ofSeconds(15);
+    /** Window of the agent's default configuration. */
+    static final int FULL_WINDOW = 100;
+    /** Flink's level thresholds (every version), also the agent's defaults: ratio ≤ LOW is OK, ≤ HIGH is LOW. */
+    static final double LOW_THRESHOLD = 0.10;
+    static final double HIGH_THRESHOLD = 0.5;
+    /** Slack of the agent's ratio identities: one sample of a full window, read between two ticks. */
+    static final double RATIO_SLACK = 0.015;
+
+    static final String OK = "OK";
+    static final String LOW = "LOW";
+    static final String HIGH = "HIGH";
+    static final String SOFT = "soft";
+    static final String HARD = "hard";
+
+    /** Extra flags the child JVM needs to run this Flink version on the test's JDK. */
+    protected abstract List<String> childJvmArgs();
+
+    /**
+     * This Flink version's verdict on a subtask, in the agent's terms (OK/LOW/HIGH), or
+     * {@code null} while it has none yet.
+     */
+    protected abstract String flinkLevel(TaskMetrics flink);
+
+    /** {@code soft} or {@code hard} where this version tells them apart (1.15+), else {@code null}. */
+    protected String flinkKind(TaskMetrics flink) {
+        return null;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // The scenarios
+
+    /** FLIP-27 source → map → keyBy → slow sink: source and map soft-backpressured (HIGH), sink OK. */
+    @Test
+    void sequenceSourceUpstreamOfASlowSinkAgreesWithFlink() throws Exception {
+        run(backpressuredSequenceJob("sequence-slow-sink", Load.JAVAAGENT).checkNotifications());
+    }
+
+    /** Slow source → map → keyBy → fast sink: nothing is backpressured; map and sink idle. */
+    @Test
+    void idleJobIsOkAndFlinkAgrees() throws Exception {
+        run(new Scenario("idle", Load.JAVAAGENT, "source=slow", "sink=fast")
+                .expect(BackpressureJob.SLOW_SOURCE_VERTEX, OK, null)
+                .expect(BackpressureJob.MAP_VERTEX, OK, null)
+                .expect(BackpressureJob.FAST_SINK_VERTEX, OK, null)
+                .idle(BackpressureJob.MAP_VERTEX, BackpressureJob.FAST_SINK_VERTEX));
+    }
+
+    /**
+     * The job of {@link #sequenceSourceUpstreamOfASlowSinkAgreesWithFlink} on two TaskManagers of one slot:
+     * the keyBy crosses the network, so the sinks' input gates hold remote channels with exclusive
+     * and floating buffers (with one TaskManager every channel is local and all input usages are 0).
+     */
+    @Test
+    void inputBuffersAcrossTwoTaskManagersAgreeWithFlink() throws Exception {
+        run(backpressuredSequenceJob("two-taskmanagers", Load.JAVAAGENT, "taskmanagers=2")
+                .remoteInput(BackpressureJob.SINK_VERTEX));
+    }
+
+    /** The agent loaded into the running job (attach API) must see the pools that already exist. */
+    @Test
+    void agentAttachedToTheRunningJobGivesTheSameAnswers() throws Exception {
+        run(backpressuredSequenceJob("attached", Load.ATTACH_AFTER_START));
+    }
+
+    /**
+     * The legacy source's thread blocks in a buffer request (hard backpressure); the map parks in
+     * its mailbox (soft). The instrumented blocking time must match Flink's where it has one.
+     */
+    @Test
+    void legacySourceIsHardBackpressuredAndFlinkAgrees() throws Exception {
+        run(new Scenario("legacy-source", Load.JAVAAGENT, "source=legacy")
+                .expect(BackpressureJob.SOURCE_VERTEX, HIGH, HARD)
+                .expect(BackpressureJob.MAP_VERTEX, HIGH, SOFT)
+                .expect(BackpressureJob.SINK_VERTEX, OK, null));
+    }
+
+    private static Scenario backpressuredSequenceJob(String name, Load load, String... extraArgs) {
+        List<String> args = new ArrayList<>(Collections.singletonList("source=sequence"));
+        args.addAll(Arrays.asList(extraArgs));
+        return new Scenario(name, load, args.toArray(new String[0]))
+                .expect(BackpressureJob.SEQUENCE_SOURCE_VERTEX, HIGH, SOFT)
+                .expect(BackpressureJob.MAP_VERTEX, HIGH, SOFT)
+                .expect(BackpressureJob.SINK_VERTEX, OK, null);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Running one scenario
+
+    enum Load { JAVAAGENT, ATTACH_AFTER_START }
+
+    /** One job, how the agent gets in, and what both views must show. */
+    static final class Scenario {
+        final String name;
+        final Load load;
+        final List<String> jobArgs;
+        /** vertex → expected level (every subtask). */
+        final Map<String, String> levels = new LinkedHashMap<>();
+        /** vertex → kind of backpressure that makes it HIGH ({@code soft}/{@code hard}). */
+        final Map<String, String> kinds = new LinkedHashMap<>();
+        final Set<String> idle = new LinkedHashSet<>();
+        final Set<String> remoteInput = new LinkedHashSet<>();
+        boolean notifications;
+
+        Scenario(String name, Load load, String... jobArgs) {
+            this.name = name;
+            this.load = load;
+            this.jobArgs = new ArrayList<>(Arrays.asList(jobArgs));
+            this.jobArgs.add("flinkJmx=true");
+        }
+
+        Scenario expect(String vertex, String level, String kind) {
+            levels.put(vertex, level);
+            if (kind != null) {
+                kinds.put(vertex, kind);
+            }
+            return this;
+        }
+
+        /** Vertices that must be mostly idle (waiting for input), in both views. */
+        Scenario idle(String... vertices) {
+            idle.addAll(Arrays.asList(vertices));
+            return this;
+        }
+
+        /** Vertices whose input crosses the network: Flink must see input buffers in use. */
+        Scenario remoteInput(String... vertices) {
+            remoteInput.addAll(Arrays.asList(vertices));
+            return this;
+        }
+
+        /** Also check the BackPressureLevel change notifications (by moving the thresholds). */
+        Scenario checkNotifications() {
+            notifications = true;
+            return this;
+        }
+
+        boolean isSource(String vertex) {
+            return vertex.startsWith("Source: ");
+        }
+
+        boolean isSink(String vertex) {
+            return vertex.startsWith("Sink: ");
+        }
+    }
+
+    /** One paired read: the agent's subtasks and Flink's, keyed alike ({@link FlinkMetricsOracle#key}). */
+    static final class Poll {
+        final double at;
+        final Map<String, TaskSnapshot> ours;
+        final Map<String, TaskMetrics> flink;
+
+        Poll(double at, Map<String, TaskSnapshot> ours, Map<String, TaskMetrics> flink) {
+            this.at = at;
+            this.ours = ours;
+            this.flink = flink;
+        }
+    }
+
+    private void run(Scenario scenario) throws Exception {
+        String label = getClass().getSimpleName() + " " + scenario.name;
+        List<String> jvmArgs = new ArrayList<>(Collections.singletonList("-Xmx1g"));
+        jvmArgs.addAll(childJvmArgs());
+        if (scenario.load == Load.ATTACH_AFTER_START && Runtime.version().feature() >= 21) {
+            jvmArgs.add("-XX:+EnableDynamicAgentLoading"); // JDK 21+ warns about dynamically loaded agents
+        }
+        JavaProcess.Builder builder = JavaProcess.builder(BackpressureJob.class.getName())
+                .jvmArgs(jvmArgs.toArray(new String[0]))
+                .args(scenario.jobArgs.toArray(new String[0]))
+                .logName(getClass().getSimpleName() + "-" + scenario.name);
+        if (scenario.load == Load.JAVAAGENT) {
+            builder.javaagent("");
+        }
+        long start = System.nanoTime();
+        AtomicReference<Poll> last = new AtomicReference<>();
+        try (JavaProcess child = builder.start()) {
+            System.out.printf("[%s] child JVM %d (%s), log %s%n", label, child.pid(), scenario.jobArgs, child.log());
+            try {
+                child.awaitOutput(BackpressureJob.SINK_RECEIVING + " 0", JOB_START_TIMEOUT);
+                child.awaitOutput(BackpressureJob.SINK_RECEIVING + " 1", JOB_START_TIMEOUT);
+                System.out.printf("[%s] job running after %.1f s%n", label, seconds(start));
+                if (scenario.load == Load.ATTACH_AFTER_START) {
+                    LocalJmxConnection.loadAgent(child.pid(), JavaProcess.agentJar().toString(), "");
+                    System.out.printf("[%s] agent attached after %.1f s%n", label, seconds(start));
+                }
+                try (LocalJmxConnection jmx = LocalJmxConnection.connect(child.pid())) {
+                    ChokepointReader reader = new ChokepointReader(jmx.mbeans());
+                    FlinkMetricsOracle oracle = new FlinkMetricsOracle(jmx.mbeans());
+                    assertTrue(reader.agentLoaded(), ChokepointReader.AGENT + " is not registered in the child JVM");
+                    System.out.printf("[%s] agent %s, %s%n", label, reader.agentAttribute("Version").orElse("?"),
+                            reader.agentAttribute("Config").orElse("?"));
+
+                    await(label + ": warm-up: both views complete, the agent's windows full, both at the expected levels")
+                            .atMost(WARM_UP_TIMEOUT)
+                            .pollDelay(Duration.ZERO)
+                            .pollInterval(Duration.ofMillis(500))
+                            .untilAsserted(() -> {
+                                Poll poll = poll(reader, oracle, start, last);
+                                System.out.printf("[%s] warm-up %5.1f s%n%s", label, poll.at, table(scenario, poll));
+                                assertComplete(scenario, poll);
+                                assertOwnContract(scenario, poll);
+                                assertFlinkAsDesigned(scenario, poll);
+                            });
+                    System.out.printf("[%s] warmed up after %.1f s; %d paired reads follow%n", label, seconds(start),
+                            PAIRED_READS);
+
+                    // Every read must satisfy the agent's own contract: the first violation ends the reads.
+                    List<Poll> polls = new ArrayList<>();
+                    AtomicReference<Throwable> violation = new AtomicReference<>();
+                    await(label + ": " + PAIRED_READS + " paired reads")
+                            .atMost(POLL_INTERVAL.multipliedBy(PAIRED_READS * 3L).plusSeconds(10))
+                            .pollDelay(POLL_INTERVAL)
+                            .pollInterval(POLL_INTERVAL)
+                            .until(() -> {
+                                Poll poll = poll(reader, oracle, start, last);
+                                System.out.printf("[%s] read %d at %5.1f s%n%s", label, polls.size() + 1, poll.at,
+                                        table(scenario, poll));
+                                try {
+                                    assertComplete(scenario, poll);
+                                    assertOwnContract(scenario, poll);
+                                } catch (AssertionError e) {
+                                    violation.set(e);
+                                    return true;
+                                }
+                                polls.add(poll);
+                                return polls.size() >= PAIRED_READS;
+                            });
+                    if (violation.get() != null) {
+                        throw new AssertionError("read " + (polls.size() + 1) + " after the warm-up: "
+                                + violation.get().getMessage(), violation.get());
+                    }
+                    assertAgreement(scenario, polls);
+                    System.out.printf("[%s] the agent agrees with Flink after %.1f s%n", label, seconds(start));
+
+                    if (scenario.notifications) {
+                        assertLevelNotifications(label, scenario, jmx.mbeans(), reader, last.get());
+                    }
+                }
+            } catch (Throwable failure) {
+                Poll poll = last.get();
+                String table = poll == null ? "(nothing read)\n" : table(scenario, poll);
+                System.out.println("[" + label + "] last paired read:\n" + table);
+                throw new AssertionError(failure.getMessage() + "\n\nlast paired read (ours | Flink's):\n" + table
+                        + "\nchild JVM thread dump (the job's threads; full dump in the file): "
+                        + threadDump(child, scenario.levels.keySet())
+                        + "\nchild JVM output (" + child.log() + "):\n" + child.output(), failure);
+            }
+        }
+        System.out.printf("[%s] done in %.1f s%n", label, seconds(start));
+    }
+
+    private static Poll poll(ChokepointReader reader, FlinkMetricsOracle oracle, long start,
+                             AtomicReference<Poll> last) throws Exception {
+        Map<String, TaskSnapshot> ours = new TreeMap<>();
+        for (TaskSnapshot task : reader.tasks()) {
+            ours.put(FlinkMetricsOracle.key(task.vertex, task.subtask), task);
+        }
+        Map<String, TaskMetrics> flink = oracle.read();
+        Poll poll = new Poll(seconds(start), ours, flink);
+        last.set(poll);
+        return poll;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Checks of one read
+
+    /** Both views report every subtask of the job (and nothing else); the agent's windows are full. */
+    private static void assertComplete(Scenario scenario, Poll poll) {
+        Set<String> expected = new TreeSet<>();
+        for (String vertex : scenario.levels.keySet()) {
+            for (int subtask = 0; subtask < BackpressureJob.PARALLELISM; subtask++) {
+                expected.add(FlinkMetricsOracle.key(vertex, subtask));
+            }
+        }
+        assertEquals(expected, poll.ours.keySet(), "subtasks reported by the agent");
+        assertEquals(expected, new TreeSet<>(poll.flink.keySet()), "subtasks reported by Flink's JMX reporter");
+        for (TaskSnapshot task : poll.ours.values()) {
+            assertEquals(BackpressureJob.PARALLELISM, task.parallelism, "parallelism of " + task.thread);
+            assertEquals(FULL_WINDOW, task.samples, "samples of " + task.thread + ": window not full yet");
+        }
+    }
+
+    /** What the agent must show by its own contract, in every read. */
+    private static void assertOwnContract(Scenario scenario, Poll poll) {
+        for (TaskSnapshot t : poll.ours.values()) {
+            String what = t.thread + " (" + t + ")";
+            assertEquals(scenario.levels.get(t.vertex), t.backPressureLevel, "level of " + what);
+            for (double ratio : new double[] {t.hardBackPressureRatio, t.softBackPressureRatio, t.idleRatio,
+                    t.busyRatio, t.backPressureRatio}) {
+                assertTrue(ratio >= 0 && ratio <= 1, "a ratio of " + what + " is outside 0..1");
+            }
+            assertEquals(1.0, t.hardBackPressureRatio + t.softBackPressureRatio + t.idleRatio + t.busyRatio,
+                    RATIO_SLACK, "hard + soft + idle + busy of " + what);
+            assertEquals(t.hardBackPressureRatio + t.softBackPressureRatio, t.backPressureRatio, RATIO_SLACK,
+                    "BackPressureRatio = hard + soft of " + what);
+            assertEquals(level(t.backPressureRatio), t.backPressureLevel, "level of " + what + " by its ratio");
+            String kind = scenario.kinds.get(t.vertex);
+            if (SOFT.equals(kind)) {
+                assertTrue(t.softBackPressureRatio > HIGH_THRESHOLD, "soft backpressure makes " + what + " HIGH");
+            } else if (HARD.equals(kind)) {
+                assertTrue(t.hardBackPressureRatio > HIGH_THRESHOLD, "hard backpressure makes " + what + " HIGH");
+            }
+            if (scenario.idle.contains(t.vertex)) {
+                assertTrue(t.idleRatio > HIGH_THRESHOLD, what + " is mostly idle");
+            }
+            if (scenario.isSink(t.vertex)) {
+                assertTrue(Double.isNaN(t.outPoolUsage), "OutPoolUsage of sink " + what + " is NaN (no output pool)");
+            } else {
+                assertFalse(Double.isNaN(t.outPoolUsage), "OutPoolUsage of " + what + " is a number");
+            }
+            if (scenario.isSource(t.vertex)) {
+                assertTrue(Double.isNaN(t.inPoolUsage) && Double.isNaN(t.floatingBuffersUsage)
+                        && Double.isNaN(t.exclusiveBuffersUsage), "input usages of source " + what + " are NaN (no input gate)");
+            } else {
+                assertFalse(Double.isNaN(t.inPoolUsage) || Double.isNaN(t.floatingBuffersUsage),
+                        "InPoolUsage and FloatingBuffersUsage of " + what + " are numbers (it has an input gate)");
+            }
+            assertFalse(Double.isNaN(t.backPressuredTimeMsPerSecond), "BackPressuredTimeMsPerSecond of " + what);
+            assertTrue(t.backPressuredTimeMsPerSecond >= 0 && t.backPressuredTimeMsPerSecond <= 1000 + 1000 * RATIO_SLACK,
+                    "BackPressuredTimeMsPerSecond of " + what + " within 0..1000");
+            boolean waits = !Double.isNaN(t.bufferWaitMaxMicros);
+            assertEquals(waits, !Double.isNaN(t.bufferWaitP50Micros), "p50 and max of " + what + " both NaN or both numbers");
+            assertEquals(waits, !Double.isNaN(t.bufferWaitP99Micros), "p99 and max of " + what + " both NaN or both numbers");
+            if (waits) {
+                assertTrue(t.bufferWaitP50Micros <= t.bufferWaitP99Micros && t.bufferWaitP99Micros <= t.bufferWaitMaxMicros,
+                        "buffer wait p50 <= p99 <= max of " + what);
+            }
+            if (HARD.equals(kind)) {
+                assertTrue(waits, "a hard-backpressured " + what + " has buffer waits");
+            }
+        }
+    }
+
+    /** The scenario produces what it is built for, in Flink's own view: otherwise comparing proves nothing. */
+    private void assertFlinkAsDesigned(Scenario scenario, Poll poll) {
+        for (Map.Entry<String, TaskMetrics> entry : poll.flink.entrySet()) {
+            TaskMetrics f = entry.getValue();
+            String vertex = poll.ours.get(entry.getKey()).vertex;
+            assertEquals(scenario.levels.get(vertex), flinkLevel(f), "Flink's level of " + f);
+            String kind = flinkKind(f);
+            if (kind != null && scenario.kinds.containsKey(vertex)) {
+                assertEquals(scenario.kinds.get(vertex), kind, "Flink's kind of backpressure of " + f);
+            }
+            if (scenario.idle.contains(vertex) && f.has(IDLE_MS)) {
+                assertTrue(f.number(IDLE_MS) / 1000 > HIGH_THRESHOLD, "Flink sees " + f + " mostly idle");
+            }
+            if (scenario.remoteInput.contains(vertex)) {
+                assertTrue(f.number(IN_POOL_USAGE) > 0 && f.number(EXCLUSIVE_USAGE) > 0,
+                        "Flink sees input buffers of " + f + " in use: its input crosses the network");
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Agreement over the paired reads
+
+    /** One compared value: its name, and whether ours agrees with Flink's in one read. */
+    private interface Comparison {
+        /** {@code null} when this value is not compared for this subtask on this version. */
+        Boolean agrees(Scenario scenario, TaskSnapshot ours, TaskMetrics flink);
+    }
+
+    private Map<String, Comparison> comparisons() {
+        Map<String, Comparison> comparisons = new LinkedHashMap<>();
+        comparisons.put("level", (s, o, f) -> {
+            String flinkLevel = flinkLevel(f);
+            return flinkLevel == null ? Boolean.FALSE : flinkLevel.equals(o.backPressureLevel);
+        });
+        comparisons.put("kind", (s, o, f) -> {
+            String flinkKind = flinkKind(f);
+            if (flinkKind == null || OK.equals(flinkLevel(f))) {
+                return null;
+            }
+            return flinkKind.equals(o.hardBackPressureRatio > o.softBackPressureRatio ? HARD : SOFT);
+        });
+        comparisons.put("OutPoolUsage", (s, o, f) -> usageAgrees(o.outPoolUsage, f.number(OUT_POOL_USAGE),
+                s.isSink(o.vertex)));
+        comparisons.put("InPoolUsage", (s, o, f) -> usageAgrees(o.inPoolUsage, f.number(IN_POOL_USAGE),
+                s.isSource(o.vertex)));
+        comparisons.put("FloatingBuffersUsage", (s, o, f) -> usageAgrees(o.floatingBuffersUsage,
+                f.number(FLOATING_USAGE), s.isSource(o.vertex)));
+        // Flink's gauge says 0 for 0/0 (no remote channel, so no exclusive buffer): NaN is as good there.
+        comparisons.put("ExclusiveBuffersUsage", (s, o, f) -> usageAgrees(o.exclusiveBuffersUsage,
+                f.number(EXCLUSIVE_USAGE), true));
+        // Flink 1.15+: time in blocking buffer requests, as a 60 s average. Compared as a level by
+        // Flink's thresholds, not in ms: the average still carries the job's first seconds.
+        comparisons.put("BackPressuredTimeMsPerSecond", (s, o, f) -> f.has(HARD_BACK_PRESSURED_MS)
+                ? level(o.backPressuredTimeMsPerSecond / 1000).equals(level(f.number(HARD_BACK_PRESSURED_MS) / 1000))
+                : null);
+        // Flink 1.13+: time waiting for input, for the tasks that have an input.
+        comparisons.put("idle", (s, o, f) -> f.has(IDLE_MS) && !s.isSource(o.vertex)
+                ? (o.idleRatio > HIGH_THRESHOLD) == (f.number(IDLE_MS) / 1000 > HIGH_THRESHOLD)
+                : null);
+        return comparisons;
+    }
+
+    /** Within {@link #TOLERANCE}; ours may be NaN (no such pool) only where allowed, and then Flink's gauge reads 0. */
+    private static Boolean usageAgrees(double ours, double flink, boolean nanAllowed) {
+        if (Double.isNaN(flink)) {
+            return Boolean.FALSE;
+        }
+        if (Double.isNaN(ours)) {
+            return nanAllowed && flink == 0;
+        }
+        return Math.abs(ours - flink) <= TOLERANCE;
+    }
+
+    private void assertAgreement(Scenario scenario, List<Poll> polls) {
+        Map<String, Comparison> comparisons = comparisons();
+        // subtask → comparison → [agreed, compared]
+        Map<String, Map<String, int[]>> counts = new TreeMap<>();
+        StringBuilder disagreements = new StringBuilder();
+        for (Poll poll : polls) {
+            for (Map.Entry<String, TaskSnapshot> entry : poll.ours.entrySet()) {
+                TaskSnapshot ours = entry.getValue();
+                TaskMetrics flink = poll.flink.get(entry.getKey());
+                for (Map.Entry<String, Comparison> comparison : comparisons.entrySet()) {
+                    Boolean agrees = comparison.getValue().agrees(scenario, ours, flink);
+                    if (agrees == null) {
+                        continue;
+                    }
+                    int[] count = counts.computeIfAbsent(ours.thread, k -> new TreeMap<>())
+                            .computeIfAbsent(comparison.getKey(), k -> new int[2]);
+                    count[1]++;
+                    if (agrees) {
+                        count[0]++;
+                    } else {
+                        disagreements.append(String.format("  %5.1f s  %-28s %-28s ours %s | Flink %s%n", poll.at,
+                                ours.thread, comparison.getKey(), row(ours), flinkRow(flink)));
+                    }
+                }
+            }
+        }
+        StringBuilder summary = new StringBuilder(String.format("%-28s %-28s %s%n", "subtask", "value", "agreed/reads"));
+        List<String> failures = new ArrayList<>();
+        counts.forEach((thread, byValue) -> byValue.forEach((value, count) -> {
+            summary.append(String.format("%-28s %-28s %d/%d%n", thread, value, count[0], count[1]));
+            if (count[0] < AGREEMENT * count[1]) {
+                failures.add(thread + " " + value + " " + count[0] + "/" + count[1]);
+            }
+        }));
+        System.out.print(summary);
+        if (!failures.isEmpty()) {
+            fail("the agent disagrees with Flink in more than " + Math.round(100 * (1 - AGREEMENT))
+                    + "% of the paired reads: " + failures + "\n" + summary + "disagreements:\n" + disagreements);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Notifications
+
+    /**
+     * Moves the thresholds over every ratio ({@code low=1,high=1}): every HIGH subtask must notify
+     * HIGH → OK; back to the defaults, it must notify → HIGH again.
+     */
+    private static void assertLevelNotifications(String label, Scenario scenario, MBeanServerConnection mbeans,
+                                                 ChokepointReader reader, Poll poll) throws Exception {
+        Set<String> high = poll.ours.values().stream().filter(t -> HIGH.equals(scenario.levels.get(t.vertex)))
+                .map(t -> t.thread).collect(Collectors.toCollection(TreeSet::new));
+        ConcurrentLinkedQueue<String> received = new ConcurrentLinkedQueue<>();
+        NotificationListener listener = (notification, handback) -> {
+            if (notification instanceof AttributeChangeNotification) {
+                AttributeChangeNotification change = (AttributeChangeNotification) notification;
+                received.add(handback + " " + change.getAttributeName() + " " + change.getOldValue() + " -> "
+                        + change.getNewValue());
+            }
+        };
+        List<ObjectName> names = new ArrayList<>();
+        for (String thread : high) {
+            ObjectName name = new ObjectName("chokepoint:type=Task,name=" + ObjectName.quote(thread));
+            mbeans.addNotificationListener(name, listener, null, thread);
+            names.add(name);
+        }
+        try {
+            Object result = mbeans.invoke(ChokepointReader.AGENT, "reconfigure", new Object[] {"low=1,high=1"},
+                    new String[] {String.class.getName()});
+            System.out.printf("[%s] reconfigure(low=1,high=1) -> %s%n", label, result);
+            awaitNotifications(received, high, "HIGH -> OK");
+            result = mbeans.invoke(ChokepointReader.AGENT, "reconfigure", new Object[] {""},
+                    new String[] {String.class.getName()});
+            System.out.printf("[%s] reconfigure() -> %s%n", label, result);
+            awaitNotifications(received, high, "-> HIGH");
+            System.out.printf("[%s] level notifications: %s%n", label, received);
+            assertTrue(reader.tasks().stream().filter(t -> high.contains(t.thread))
+                    .allMatch(t -> HIGH.equals(t.backPressureLevel)), "HIGH again with the default thresholds");
+        } finally {
+            for (ObjectName name : names) {
+                try {
+                    mbeans.removeNotificationListener(name, listener);
+                } catch (Exception ignored) {
+                    // the subtask or the connection may be gone; nothing to clean up then
+                }
+            }
+        }
+    }
+
+    /** Waits for a notification of {@code change} (e.g. {@code "HIGH -> OK"}, {@code "-> HIGH"}) from each subtask. */
+    private static void awaitNotifications(ConcurrentLinkedQueue<String> received, Set<String> threads, String change) {
+        await("an AttributeChangeNotification " + ChokepointReader.LEVEL_ATTRIBUTE + " '" + change + "' from each of " + threads)
+                .atMost(NOTIFICATION_TIMEOUT)
+                .pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> {
+                    Set<String> missing = new TreeSet<>(threads);
+                    for (String notification : received) {
+                        missing.removeIf(thread -> notification.startsWith(thread + " " + ChokepointReader.LEVEL_ATTRIBUTE + " ")
+                                && notification.contains(change));
+                    }
+                    assertTrue(missing.isEmpty(), "no '" + change + "' notification from " + missing
+                            + "; received: " + received);
+                });
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Levels and tables
+
+    /** Flink's (and the agent's default) mapping of a backpressure ratio to a level. */
+    static String level(double ratio) {
+        return ratio <= LOW_THRESHOLD ? OK : ratio <= HIGH_THRESHOLD ? LOW : HIGH;
+    }
+
+    private String table(Scenario scenario, Poll poll) {
+        StringBuilder table = new StringBuilder(String.format("  %-26s %-12s | %-58s | %-60s%n", "subtask",
+                "level us/Fl", "ours: hard soft idle busy   out   in  float excl  bp ms/s wait p50/p99/max us",
+                "Flink: out   in  float excl  isBP  bp/soft/hard/idle ms/s"));
+        Set<String> keys = new TreeSet<>(poll.ours.keySet());
+        keys.addAll(poll.flink.keySet());
+        for (String key : keys) {
+            TaskSnapshot ours = poll.ours.get(key);
+            TaskMetrics flink = poll.flink.get(key);
+            table.append(String.format("  %-26s %-5s/%-6s | %-58s | %-60s%n",
+                    ours != null ? ours.thread : key,
+                    ours != null ? ours.backPressureLevel : "-",
+                    flink != null ? String.valueOf(flinkLevel(flink)) : "-",
+                    ours != null ? row(ours) : "(not reported)",
+                    flink != null ? flinkRow(flink) : "(not reported)"));
+        }
+        return table.toString();
+    }
+
+    private static String row(TaskSnapshot t) {
+        return String.format("%.2f %.2f %.2f %.2f  %s %s %s %s  %5.0f  %s/%s/%s",
+                t.hardBackPressureRatio, t.softBackPressureRatio, t.idleRatio, t.busyRatio,
+                usage(t.outPoolUsage), usage(t.inPoolUsage), usage(t.floatingBuffersUsage),
+                usage(t.exclusiveBuffersUsage), t.backPressuredTimeMsPerSecond,
+                micros(t.bufferWaitP50Micros), micros(t.bufferWaitP99Micros), micros(t.bufferWaitMaxMicros));
+    }
+
+    private static String flinkRow(TaskMetrics f) {
+        return String.format("%s %s %s %s  %-5s %s/%s/%s/%s",
+                usage(f.number(OUT_POOL_USAGE)), usage(f.number(IN_POOL_USAGE)), usage(f.number(FLOATING_USAGE)),
+                usage(f.number(EXCLUSIVE_USAGE)),
+                f.has(IS_BACK_PRESSURED) ? String.valueOf(f.values.get(IS_BACK_PRESSURED)) : "-",
+                ms(f, BACK_PRESSURED_MS), ms(f, SOFT_BACK_PRESSURED_MS), ms(f, HARD_BACK_PRESSURED_MS), ms(f, IDLE_MS));
+    }
+
+    private static String usage(double value) {
+        return Double.isNaN(value) ? " NaN" : String.format("%.2f", value);
+    }
+
+    private static String micros(double value) {
+        return Double.isNaN(value) ? "NaN" : String.format("%.0f", value);
+    }
+
+    private static String ms(TaskMetrics f, String metric) {
+        return f.has(metric) ? String.format("%.0f", f.number(metric)) : "-";
+    }
+}

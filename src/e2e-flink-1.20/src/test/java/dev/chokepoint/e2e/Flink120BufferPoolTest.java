@@ -1,0 +1,39 @@
+package dev.chokepoint.e2e;
+
+import dev.chokepoint.e2e.FlinkMetricsOracle.TaskMetrics;
+
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Flink 1.20: Flink states backpressure as {@code backPressuredTimeMsPerSecond} = soft + hard, the
+ * ratio its REST endpoint maps through the level thresholds (ratio = ms / 1000). The gauges are
+ * {@code TimerGauge}s averaged over the elapsed part of a 60 s window, in 5 s steps, so the first
+ * step still carries the deploy time: the comparison starts once Flink's verdict is the expected
+ * one (the warm-up), and after that both views see the same steady job. Soft vs hard: whichever of
+ * {@code soft}/{@code hardBackPressuredTimeMsPerSecond} is larger.
+ */
+class Flink120BufferPoolTest extends FlinkBufferPoolScenario {
+
+    @Override
+    protected List<String> childJvmArgs() {
+        return Collections.emptyList();
+    }
+
+    @Override
+    protected String flinkLevel(TaskMetrics flink) {
+        if (!flink.has(FlinkMetricsOracle.BACK_PRESSURED_MS)) {
+            return null;
+        }
+        return level(flink.number(FlinkMetricsOracle.BACK_PRESSURED_MS) / 1000);
+    }
+
+    @Override
+    protected String flinkKind(TaskMetrics flink) {
+        if (!flink.has(FlinkMetricsOracle.SOFT_BACK_PRESSURED_MS) || !flink.has(FlinkMetricsOracle.HARD_BACK_PRESSURED_MS)) {
+            return null;
+        }
+        return flink.number(FlinkMetricsOracle.HARD_BACK_PRESSURED_MS) > flink.number(FlinkMetricsOracle.SOFT_BACK_PRESSURED_MS)
+                ? HARD : SOFT;
+    }
+}
