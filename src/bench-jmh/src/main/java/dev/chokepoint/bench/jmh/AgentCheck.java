@@ -1,0 +1,80 @@
+package dev.chokepoint.bench.jmh;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Run in each benchmark fork's setup, after one blocking buffer request on the benchmark thread.
+ * In an agent fork ({@code -Dchokepoint.bench.agent=true}) the agent's MBean must say that it times
+ * {@code LocalBufferPool.requestMemorySegmentBlocking(1 argument)} and must count the benchmark
+ * thread among its timed threads (so the advice ran on it); in a fork without the agent there must be
+ * neither the MBean nor the bridge class. Anything else fails the benchmark.
+ */
+final class AgentCheck {
+
+    static final String EXPECT_AGENT = "chokepoint.bench.agent";
+    static final String CHECK_FILE = "chokepoint.bench.check.file";
+    static final String EXPECTED_METHOD = "LocalBufferPool.requestMemorySegmentBlocking(1 argument)";
+
+    private static final String BRIDGE = "dev.chokepoint.bootstrap.ChokepointBridge";
+
+    private AgentCheck() {
+    }
+
+    static void verify() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName agent = new ObjectName("chokepoint:type=Agent");
+        String line;
+        if (Boolean.getBoolean(EXPECT_AGENT)) {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!server.isRegistered(agent) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            if (!server.isRegistered(agent)) {
+                throw new IllegalStateException("agent fork, but no chokepoint:type=Agent MBean: is -javaagent there?");
+            }
+            String instrumentation = (String) server.getAttribute(agent, "Instrumentation");
+            int timedThreads = (Integer) server.getAttribute(agent, "TimedThreads");
+            long errors = (Long) server.getAttribute(agent, "InstrumentationErrors");
+            line = "agent fork: Version=" + server.getAttribute(agent, "Version")
+                    + ", Instrumentation='" + instrumentation + "', TimedThreads=" + timedThreads
+                    + ", InstrumentationErrors=" + errors;
+            if (!instrumentation.startsWith("timing ") || !instrumentation.contains(EXPECTED_METHOD)) {
+                throw new IllegalStateException("the advice is not applied: " + line);
+            }
+            if (timedThreads < 1 || errors != 0) {
+                throw new IllegalStateException("the advice did not time the benchmark thread's request: " + line);
+            }
+        } else {
+            if (server.isRegistered(agent) || bridgeLoaded()) {
+                throw new IllegalStateException("fork without the agent, but the agent is there");
+            }
+            line = "fork without agent: no chokepoint MBean, no bridge class";
+        }
+        System.out.println("[bench] " + line);
+        String file = System.getProperty(CHECK_FILE);
+        if (file != null && !file.isEmpty()) {
+            append(file, line);
+        }
+    }
+
+    private static boolean bridgeLoaded() {
+        try {
+            Class.forName(BRIDGE, false, null);
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    private static synchronized void append(String file, String line) throws IOException {
+        Files.write(Paths.get(file), (line + System.lineSeparator()).getBytes(StandardCharsets.UTF_8),
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+}
