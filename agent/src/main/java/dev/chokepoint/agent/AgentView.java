@@ -20,7 +20,7 @@ final class AgentView implements AgentMXBean {
 
     @Override
     public String getConfig() {
-        return loop.config().toString();
+        return loop.latestConfig().toString();
     }
 
     @Override

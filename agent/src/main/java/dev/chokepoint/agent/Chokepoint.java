@@ -17,6 +17,9 @@ import java.util.Properties;
  */
 final class Chokepoint {
 
+    /** Outside the {@code chokepoint.*} namespace, which holds settings. */
+    static final String VERSION_PROPERTY = "dev.chokepoint.agent.version";
+
     private static final Object LOCK = new Object();
     private static SamplingLoop loop;
     private static FlinkProbes probes;
@@ -46,6 +49,8 @@ final class Chokepoint {
                 applyTiming(config);
                 loop = new SamplingLoop(config, version(), probes);
                 loop.start();
+                // Lets tools that list JVMs see the agent from the JVM's properties, without JMX.
+                System.setProperty(VERSION_PROPERTY, version());
                 AgentLog.info(version() + " started (" + how + "): " + config);
             } else {
                 apply(config);

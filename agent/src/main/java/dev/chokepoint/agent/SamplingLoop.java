@@ -84,6 +84,12 @@ final class SamplingLoop implements Runnable, SubtaskRegistry.Listener, StackSam
         return config;
     }
 
+    /** The settings as of the last reconfiguration, even before the sampler has applied them. */
+    AgentConfig latestConfig() {
+        AgentConfig next = pending;
+        return next != null ? next : config;
+    }
+
     @Override
     public boolean timing() {
         return probes.timing();

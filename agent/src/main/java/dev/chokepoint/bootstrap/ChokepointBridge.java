@@ -1,9 +1,20 @@
 package dev.chokepoint.bootstrap;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
 /**
- * The only class that code inlined into Flink's classes calls. It is injected into the bootstrap
- * class loader, so that it resolves from any class loader Flink runs in, and it depends on nothing
- * but the JDK: the agent installs a {@link Handler}, and without one every call is a no-op.
+ * The only class that code rewritten inside Flink's classes calls. It is injected into the
+ * bootstrap class loader, so that it resolves from any class loader Flink runs in, and it depends
+ * on nothing but the JDK: the agent installs a {@link Handler}, and without one every call only
+ * does what the original call did.
+ *
+ * <p>The {@code await}/{@code waitFor} methods stand in for the one call inside a buffer request
+ * where Flink waits for a buffer. They behave exactly like that call (same result, same
+ * exceptions) and time it: a request that finds a buffer free never reaches them, so it costs
+ * nothing.
  */
 public final class ChokepointBridge {
 
@@ -22,6 +33,37 @@ public final class ChokepointBridge {
 
     public static void install(Handler newHandler) {
         handler = newHandler;
+    }
+
+    /** Stands in for {@code future.get()} in {@code LocalBufferPool.requestMemorySegmentBlocking} (1.10+). */
+    public static Object awaitBuffer(CompletableFuture<?> future) throws InterruptedException, ExecutionException {
+        long started = requestStarted();
+        try {
+            return future.get();
+        } finally {
+            requestEnded(started);
+        }
+    }
+
+    /** Stands in for {@code future.get(timeout, unit)} in hybrid shuffle's {@code requestBufferBlockingFromPool}. */
+    public static Object awaitBuffer(CompletableFuture<?> future, long timeout, TimeUnit unit)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long started = requestStarted();
+        try {
+            return future.get(timeout, unit);
+        } finally {
+            requestEnded(started);
+        }
+    }
+
+    /** Stands in for {@code lock.wait(millis)} in {@code LocalBufferPool.requestMemorySegment(boolean)} (1.5–1.9). */
+    public static void waitForBuffer(Object lock, long millis) throws InterruptedException {
+        long started = requestStarted();
+        try {
+            lock.wait(millis);
+        } finally {
+            requestEnded(started);
+        }
     }
 
     public static long requestStarted() {

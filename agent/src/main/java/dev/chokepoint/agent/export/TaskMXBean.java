@@ -56,6 +56,12 @@ public interface TaskMXBean {
     /** Flink's inputExclusiveBuffersUsage; NaN without inputs. */
     double getExclusiveBuffersUsage();
 
+    /**
+     * Input channels that read over the network (-1 without inputs). With none, every input is a
+     * local channel, which holds no buffers of its own: the input usages then read 0 whatever the load.
+     */
+    int getRemoteInputChannels();
+
     /** Milliseconds per second spent in blocking buffer requests, measured exactly; NaN when not instrumented. */
     double getBackPressuredTimeMsPerSecond();
 

@@ -157,6 +157,12 @@ public final class TaskView implements TaskMXBean, NotificationEmitter {
     }
 
     @Override
+    public int getRemoteInputChannels() {
+        FlinkTask.InputBuffers buffers = inputBuffers();
+        return buffers == null ? -1 : buffers.remoteChannels;
+    }
+
+    @Override
     public double getBackPressuredTimeMsPerSecond() {
         return configSource.timing() ? state.blockedMsPerSecond() : Double.NaN;
     }

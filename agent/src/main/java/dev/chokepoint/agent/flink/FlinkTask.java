@@ -120,6 +120,7 @@ public final class FlinkTask {
             return null;
         }
         try {
+            int remoteChannels = 0;
             long floatingUsed = 0;
             long floatingTotal = 0;
             long exclusiveUsed = 0;
@@ -136,6 +137,7 @@ public final class FlinkTask {
                     if (!members.isA(REMOTE_INPUT_CHANNEL)) {
                         continue;
                     }
+                    remoteChannels++;
                     floatingAvailable += intCall(members, channel, "unsynchronizedGetFloatingBuffersAvailable");
                     exclusiveUsed += intCall(members, channel, "unsynchronizedGetExclusiveBuffersUsed");
                     exclusiveTotal += intCall(members, channel, "getInitialCredit");
@@ -143,7 +145,7 @@ public final class FlinkTask {
                 floatingUsed += Math.max(0, used(pool) - floatingAvailable);
                 floatingTotal += size(pool);
             }
-            return new InputBuffers(floatingUsed, floatingTotal, exclusiveUsed, exclusiveTotal);
+            return new InputBuffers(floatingUsed, floatingTotal, exclusiveUsed, exclusiveTotal, remoteChannels);
         } catch (Throwable t) {
             unsupported("input", "cannot read input buffer pools: " + t);
             return null;
@@ -294,12 +296,15 @@ public final class FlinkTask {
         public final long floatingTotal;
         public final long exclusiveUsed;
         public final long exclusiveTotal;
+        /** Channels that read over the network; local ones hold no buffers of their own, so all-local inputs read 0. */
+        public final int remoteChannels;
 
-        InputBuffers(long floatingUsed, long floatingTotal, long exclusiveUsed, long exclusiveTotal) {
+        InputBuffers(long floatingUsed, long floatingTotal, long exclusiveUsed, long exclusiveTotal, int remoteChannels) {
             this.floatingUsed = floatingUsed;
             this.floatingTotal = floatingTotal;
             this.exclusiveUsed = exclusiveUsed;
             this.exclusiveTotal = exclusiveTotal;
+            this.remoteChannels = remoteChannels;
         }
 
         public double floatingUsage() {

@@ -1,9 +1,10 @@
 package dev.chokepoint.agent.instrument;
 
 import dev.chokepoint.agent.AgentLog;
+import dev.chokepoint.bootstrap.ChokepointBridge;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.asm.MemberSubstitution;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
@@ -11,25 +12,35 @@ import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
 import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Method;
 import java.security.ProtectionDomain;
 import java.util.Collections;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
+import static net.bytebuddy.matcher.ElementMatchers.isDeclaredBy;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
- * Times Flink's blocking buffer requests with inlined advice. Which method to time is decided per
- * Flink version from the class as it is: exactly one timing point per wait, so that nested
- * overloads are not counted twice. A class without any of the expected methods is left alone, with
- * one log line; the stack sampler does not depend on this.
+ * Times the waits inside Flink's blocking buffer requests. In the one method per Flink version
+ * where the wait happens, the wait call itself ({@code CompletableFuture.get}, or
+ * {@code Object.wait} up to 1.9) is replaced by the bridge's stand-in for it, which makes the
+ * same call and times it. A request served at once never reaches the wait, so it runs exactly
+ * Flink's code; only real waits are timed. A class without the expected method is left alone,
+ * with one log line; the stack sampler does not depend on this.
  */
 public final class BufferRequestInstrumentation {
 
     static final String LOCAL_BUFFER_POOL = "org.apache.flink.runtime.io.network.buffer.LocalBufferPool";
     static final String TIERED_MEMORY_MANAGER =
             "org.apache.flink.runtime.io.network.partition.hybrid.tiered.storage.TieredStorageMemoryManagerImpl";
+
+    private static final Method AWAIT = bridge("awaitBuffer", CompletableFuture.class);
+    private static final Method AWAIT_TIMED = bridge("awaitBuffer", CompletableFuture.class, long.class, TimeUnit.class);
+    private static final Method WAIT_FOR = bridge("waitForBuffer", Object.class, long.class);
 
     private final Set<String> instrumented = Collections.newSetFromMap(new ConcurrentHashMap<String, Boolean>());
 
@@ -45,31 +56,34 @@ public final class BufferRequestInstrumentation {
                     public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type,
                                                             ClassLoader classLoader, JavaModule module,
                                                             ProtectionDomain protectionDomain) {
-                        return builder.visit(adviceFor(type));
+                        return builder.visit(substitutionFor(type));
                     }
                 })
                 .installOn(instrumentation);
     }
 
-    /** The methods timed so far, e.g. {@code LocalBufferPool.requestMemorySegmentBlocking(int)}. */
+    /** What is timed so far, e.g. {@code LocalBufferPool.requestMemorySegmentBlocking: CompletableFuture.get()}. */
     public Set<String> instrumented() {
         return instrumented;
     }
 
-    AsmVisitorWrapper adviceFor(TypeDescription type) {
-        String simpleName = type.getSimpleName();
+    AsmVisitorWrapper substitutionFor(TypeDescription type) {
         if (TIERED_MEMORY_MANAGER.equals(type.getName())) {
-            return timing(type, simpleName, "requestBufferBlockingFromPool", 0, BufferRequestAdvice.class);
+            return waitIn(type, named("requestBufferBlockingFromPool").and(takesArguments(0)),
+                    "requestBufferBlockingFromPool", futureGet(2), AWAIT_TIMED, "CompletableFuture.get(timeout)");
         }
-        // 1.11+: public no-arg overload (1.20+) delegates to the private (int) one, where the wait is.
-        if (declares(type, "requestMemorySegmentBlocking", 1)) {
-            return timing(type, simpleName, "requestMemorySegmentBlocking", 1, BufferRequestAdvice.class);
+        // 1.10+: the wait is CompletableFuture.get() in requestMemorySegmentBlocking (1.11+: the (int)
+        // overload; the no-argument one of 1.20+ delegates to it and has no wait of its own)
+        if (declares(type, named("requestMemorySegmentBlocking"))) {
+            return waitIn(type, named("requestMemorySegmentBlocking"), "requestMemorySegmentBlocking",
+                    futureGet(0), AWAIT, "CompletableFuture.get()");
         }
-        if (declares(type, "requestMemorySegmentBlocking", 0)) { // 1.10
-            return timing(type, simpleName, "requestMemorySegmentBlocking", 0, BufferRequestAdvice.class);
-        }
-        if (declares(type, "requestMemorySegment", 1)) { // 1.5–1.9: requestMemorySegment(boolean isBlocking)
-            return timing(type, simpleName, "requestMemorySegment", 1, BlockingFlagRequestAdvice.class);
+        // 1.5–1.9: availableMemorySegments.wait(2000) in requestMemorySegment(boolean isBlocking)
+        if (declares(type, named("requestMemorySegment").and(takesArguments(boolean.class)))) {
+            return waitIn(type, named("requestMemorySegment").and(takesArguments(boolean.class)),
+                    "requestMemorySegment(boolean)",
+                    named("wait").and(takesArguments(long.class)).and(isDeclaredBy(Object.class)), WAIT_FOR,
+                    "Object.wait(long)");
         }
         AgentLog.errorOnce("no-request-method:" + type.getName(), type.getName()
                 + " has none of the buffer-request methods Chokepoint knows; exact blocked time is off for it,"
@@ -77,20 +91,32 @@ public final class BufferRequestInstrumentation {
         return AsmVisitorWrapper.NoOp.INSTANCE;
     }
 
-    private AsmVisitorWrapper timing(TypeDescription type, String simpleName, String method, int arguments,
-                                     Class<?> advice) {
-        ElementMatcher.Junction<MethodDescription> matcher = named(method).and(takesArguments(arguments));
-        if (type.getDeclaredMethods().filter(matcher).isEmpty()) {
-            AgentLog.errorOnce("no-request-method:" + type.getName(), type.getName() + " has no " + method
-                    + " with " + arguments + " argument(s); exact blocked time is off for it, stack sampling goes on");
+    private AsmVisitorWrapper waitIn(TypeDescription type, ElementMatcher.Junction<MethodDescription> method,
+                                     String methodName, ElementMatcher.Junction<MethodDescription> waitCall,
+                                     Method standIn, String waitName) {
+        if (!declares(type, method)) {
+            AgentLog.errorOnce("no-request-method:" + type.getName(), type.getName() + " has no " + methodName
+                    + "; exact blocked time is off for it, stack sampling goes on");
             return AsmVisitorWrapper.NoOp.INSTANCE;
         }
-        instrumented.add(simpleName + "." + method + "(" + (arguments == 0 ? "" : "1 argument") + ")");
-        return Advice.to(advice).on(matcher);
+        instrumented.add(type.getSimpleName() + "." + methodName + ": " + waitName);
+        return MemberSubstitution.relaxed().method(waitCall).replaceWith(standIn).on(method);
     }
 
-    private static boolean declares(TypeDescription type, String method, int arguments) {
-        return !type.getDeclaredMethods().filter(named(method).and(takesArguments(arguments))).isEmpty();
+    private static ElementMatcher.Junction<MethodDescription> futureGet(int arguments) {
+        return named("get").and(takesArguments(arguments)).and(isDeclaredBy(CompletableFuture.class));
+    }
+
+    private static boolean declares(TypeDescription type, ElementMatcher<? super MethodDescription> method) {
+        return !type.getDeclaredMethods().filter(method).isEmpty();
+    }
+
+    private static Method bridge(String name, Class<?>... parameters) {
+        try {
+            return ChokepointBridge.class.getMethod(name, parameters);
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Says once per class what went wrong; a failed class keeps its original code. */

@@ -25,7 +25,7 @@ public final class FlinkProbes {
         this.runnables = instrumentation == null ? null : ThreadRunnables.open(instrumentation);
     }
 
-    /** Turns request timing on (installing the advice the first time) or off (the advice then does nothing). */
+    /** Turns request timing on (rewriting the wait calls the first time) or off (the rewritten calls then only wait). */
     public synchronized void setTiming(boolean on) {
         if (on && requests == null && instrumentation != null) {
             try {

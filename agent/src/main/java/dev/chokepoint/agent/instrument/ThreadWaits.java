@@ -6,7 +6,7 @@ import org.HdrHistogram.SingleWriterRecorder;
 import java.lang.ref.WeakReference;
 
 /**
- * One thread's blocking buffer requests: written only by that thread (from the advice), read by
+ * One thread's blocking buffer requests: written only by that thread (from the rewritten wait), read by
  * the sampler. Holds the thread only weakly, so that an ended thread is collected and then forgotten.
  */
 public final class ThreadWaits {

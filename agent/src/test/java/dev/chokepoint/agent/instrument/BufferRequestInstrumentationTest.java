@@ -11,9 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 /**
- * Which method is timed for each shape {@code LocalBufferPool} has had (read from Flink 1.9.3,
- * 1.12.7, 1.20.3 and 2.3.0): exactly one timing point per wait. Shapes only; the advice itself
- * runs against real Flink in src/e2e-*.
+ * Which wait is timed for each shape {@code LocalBufferPool} has had (read from Flink 1.9.3,
+ * 1.12.7, 1.20.3 and 2.3.0). Shapes only; the rewritten code runs against real Flink in src/e2e-*
+ * and src/bench-jmh.
  */
 class BufferRequestInstrumentationTest {
 
@@ -62,31 +62,31 @@ class BufferRequestInstrumentationTest {
     }
 
     @Test
-    void flink111PlusTimesTheInnerOverloadOnly() {
-        assertTimed(Flink120Pool.class, "Flink120Pool.requestMemorySegmentBlocking(1 argument)");
+    void flink110PlusTimesTheFutureWaitInRequestMemorySegmentBlocking() {
+        assertTimed(Flink120Pool.class, "Flink120Pool.requestMemorySegmentBlocking: CompletableFuture.get()");
     }
 
     @Test
-    void flink110TimesTheNoArgumentRequest() {
-        assertTimed(Flink110Pool.class, "Flink110Pool.requestMemorySegmentBlocking()");
+    void flink110HasTheSameWait() {
+        assertTimed(Flink110Pool.class, "Flink110Pool.requestMemorySegmentBlocking: CompletableFuture.get()");
     }
 
     @Test
-    void flink19TimesRequestMemorySegmentWithItsBlockingFlag() {
-        assertTimed(Flink19Pool.class, "Flink19Pool.requestMemorySegment(1 argument)");
+    void flink19TimesTheMonitorWaitInRequestMemorySegment() {
+        assertTimed(Flink19Pool.class, "Flink19Pool.requestMemorySegment(boolean): Object.wait(long)");
     }
 
     @Test
     void anUnknownShapeIsLeftAlone() {
         BufferRequestInstrumentation instrumentation = new BufferRequestInstrumentation();
-        AsmVisitorWrapper wrapper = instrumentation.adviceFor(TypeDescription.ForLoadedType.of(UnknownPool.class));
+        AsmVisitorWrapper wrapper = instrumentation.substitutionFor(TypeDescription.ForLoadedType.of(UnknownPool.class));
         assertSame(AsmVisitorWrapper.NoOp.INSTANCE, wrapper);
         assertEquals(Collections.emptySet(), instrumentation.instrumented());
     }
 
     private static void assertTimed(Class<?> pool, String expected) {
         BufferRequestInstrumentation instrumentation = new BufferRequestInstrumentation();
-        AsmVisitorWrapper wrapper = instrumentation.adviceFor(TypeDescription.ForLoadedType.of(pool));
+        AsmVisitorWrapper wrapper = instrumentation.substitutionFor(TypeDescription.ForLoadedType.of(pool));
         assertNotSame(AsmVisitorWrapper.NoOp.INSTANCE, wrapper);
         assertEquals(Collections.singleton(expected), instrumentation.instrumented());
     }

@@ -1,8 +1,11 @@
 package dev.chokepoint.e2e;
 
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Flink 1.20: the legacy source's {@code Legacy Source Thread} blocks hard in
@@ -18,6 +21,11 @@ class Flink120BackpressureTest extends FlinkBackpressureScenario {
                 BackpressureJob.SOURCE_VERTEX, HIGH,
                 BackpressureJob.MAP_VERTEX, HIGH,
                 BackpressureJob.SINK_VERTEX, OK);
+    }
+
+    @Override
+    protected Set<String> hardVertices() {
+        return new HashSet<>(Arrays.asList(BackpressureJob.SOURCE_VERTEX));
     }
 
     @Override
