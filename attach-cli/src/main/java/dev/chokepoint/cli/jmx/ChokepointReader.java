@@ -8,6 +8,7 @@ import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -36,6 +37,12 @@ public final class ChokepointReader {
         "BackPressuredTimeMsPerSecond", "BufferWaitP50Micros", "BufferWaitP99Micros", "BufferWaitMaxMicros"
     };
 
+    /**
+     * The job topology (Flink IntermediateResultPartitionIDs written / read), read when the agent has it:
+     * older agents do not, and the report then guesses the job order.
+     */
+    static final String[] TOPOLOGY_ATTRIBUTES = {"ProducedPartitions", "ConsumedPartitions"};
+
     private final MBeanServerConnection mbeans;
 
     public ChokepointReader(MBeanServerConnection mbeans) {
@@ -48,7 +55,9 @@ public final class ChokepointReader {
         List<TaskSnapshot> tasks = new ArrayList<>(names.size());
         for (ObjectName name : names) {
             try {
-                tasks.add(snapshot(attributes(name, TASK_ATTRIBUTES)));
+                Map<String, Object> values = attributes(name, TASK_ATTRIBUTES);
+                values.putAll(optionalAttributes(name, TOPOLOGY_ATTRIBUTES));
+                tasks.add(snapshot(values));
             } catch (InstanceNotFoundException e) {
                 continue; // the subtask finished between the query and the read
             } catch (JMException e) {
@@ -85,7 +94,20 @@ public final class ChokepointReader {
                         (Double) values.get("BackPressuredTimeMsPerSecond"),
                         (Double) values.get("BufferWaitP50Micros"),
                         (Double) values.get("BufferWaitP99Micros"),
-                        (Double) values.get("BufferWaitMaxMicros")));
+                        (Double) values.get("BufferWaitMaxMicros")),
+                strings(values.get("ProducedPartitions")),
+                strings(values.get("ConsumedPartitions")));
+    }
+
+    private static List<String> strings(Object value) {
+        return value instanceof String[] ? Arrays.asList((String[]) value) : null;
+    }
+
+    /** The attributes the MBean has; the others are simply absent from the result. */
+    private Map<String, Object> optionalAttributes(ObjectName name, String[] attributes) throws IOException, JMException {
+        Map<String, Object> values = new HashMap<>();
+        mbeans.getAttributes(name, attributes).asList().forEach(a -> values.put(a.getName(), a.getValue()));
+        return values;
     }
 
     /** One attribute of the agent MBean, or empty when the agent is not loaded. */

@@ -45,6 +45,22 @@ public final class LocalJmxConnection implements AutoCloseable {
         }
     }
 
+    /** Opens the connection through an attach session the caller holds (and detaches). */
+    public static LocalJmxConnection connectTo(long pid, VirtualMachine vm) throws AttachFailure {
+        String address;
+        try {
+            address = vm.startLocalManagementAgent();
+        } catch (IOException e) {
+            throw new AttachFailure("could not start the local JMX connector in JVM " + pid + ": " + e.getMessage(), e);
+        }
+        try {
+            return new LocalJmxConnection(pid, JMXConnectorFactory.connect(new JMXServiceURL(address)));
+        } catch (IOException e) {
+            throw new AttachFailure("could not connect to the local JMX connector of JVM " + pid + " at " + address
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Loads the agent jar into the target JVM; a JVM that already runs Chokepoint is reconfigured. */
     public static void loadAgent(long pid, String agentJar, String options) throws AttachFailure {
         VirtualMachine vm = attach(pid);

@@ -1,5 +1,7 @@
 package dev.chokepoint.cli.jmx;
 
+import java.util.List;
+
 /**
  * One subtask as read from a {@code chokepoint:type=Task} MBean. The buffer-pool values are
  * {@code NaN} where the value does not exist for the task (the input side of a source, the output
@@ -35,6 +37,12 @@ public final class TaskSnapshot {
     public final double bufferWaitP50Micros;
     public final double bufferWaitP99Micros;
     public final double bufferWaitMaxMicros;
+    /**
+     * Flink IntermediateResultPartitionIDs this subtask writes ({@code ProducedPartitions}) and reads
+     * ({@code ConsumedPartitions}); {@code null} when the agent does not report them.
+     */
+    public final List<String> producedPartitions;
+    public final List<String> consumedPartitions;
 
     /** The stack-sampling attributes only; every buffer-pool value is {@code NaN}. */
     public TaskSnapshot(String thread, String vertex, int subtask, int parallelism, double backPressureRatio,
@@ -46,6 +54,16 @@ public final class TaskSnapshot {
     public TaskSnapshot(String thread, String vertex, int subtask, int parallelism, double backPressureRatio,
                         String backPressureLevel, int levelCode, int samples, int blockedSamples,
                         BufferPools pools) {
+        this(thread, vertex, subtask, parallelism, backPressureRatio, backPressureLevel, levelCode, samples,
+                blockedSamples, pools, null, null);
+    }
+
+    /** With the job topology: the result partitions the subtask writes and reads ({@code null}: unknown). */
+    public TaskSnapshot(String thread, String vertex, int subtask, int parallelism, double backPressureRatio,
+                        String backPressureLevel, int levelCode, int samples, int blockedSamples,
+                        BufferPools pools, List<String> producedPartitions, List<String> consumedPartitions) {
+        this.producedPartitions = producedPartitions == null ? null : List.copyOf(producedPartitions);
+        this.consumedPartitions = consumedPartitions == null ? null : List.copyOf(consumedPartitions);
         this.thread = thread;
         this.vertex = vertex;
         this.subtask = subtask;

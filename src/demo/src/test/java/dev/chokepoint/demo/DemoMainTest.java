@@ -21,7 +21,7 @@ class DemoMainTest {
     private static final Pattern CHILD_PID = Pattern.compile(Pattern.quote(DemoMain.CHILD_PID) + "(\\d+)");
 
     @Test
-    void showsTheSourceBackpressuredAndLeavesNoProcessBehind() throws Exception {
+    void showsTheSourceBackpressuredTheSlowOperatorAsOriginAndLeavesNoProcessBehind() throws Exception {
         try (JavaProcess demo = demo("-Ddemo.seconds=25")) {
             assertEquals(0, demo.waitFor(Duration.ofSeconds(150)), demo::output);
             String output = demo.output();
@@ -31,8 +31,10 @@ class DemoMainTest {
             }
             // On 1.20 only the legacy source thread blocks in a buffer request; the others are soft-backpressured.
             assertTrue(vertexLine(output, "Source: Events", "HIGH"), () -> "source never HIGH:\n" + output);
-            assertTrue(Pattern.compile("window (\\d+)/\\1 samples,").matcher(output).find(),
+            assertTrue(Pattern.compile("window (\\d+)/\\1 samples\n").matcher(output).find(),
                     () -> "the sampling window never filled:\n" + output);
+            assertTrue(output.contains("  origin: Enrich - Enrich is not backpressured"),
+                    () -> "the origin is not the slow operator:\n" + output);
             assertFalse(output.contains("\u001b["), "a pipe must get plain text, without ANSI escapes");
 
             assertGone(childPid(output), output);
@@ -61,7 +63,7 @@ class DemoMainTest {
     }
 
     /** A vertex line of the report: the vertex name, then its level and ratio. */
-    private static boolean vertexLine(String output, String vertex, String level) {
+    static boolean vertexLine(String output, String vertex, String level) {
         Pattern line = Pattern.compile("^" + Pattern.quote(vertex) + " +" + level + " +\\d\\.\\d\\d$");
         List<String> lines = Arrays.asList(output.split("\\R"));
         return lines.stream().anyMatch(l -> line.matcher(l).matches());
@@ -75,7 +77,7 @@ class DemoMainTest {
         return Long.parseLong(matcher.group(1));
     }
 
-    private static void assertGone(long pid, String output) {
+    static void assertGone(long pid, String output) {
         Optional<ProcessHandle> child = ProcessHandle.of(pid);
         assertFalse(child.isPresent() && child.get().isAlive(),
                 () -> "the Flink job JVM " + pid + " outlived the demo: " + child.get().info() + "\n" + output);

@@ -1,0 +1,102 @@
+package dev.chokepoint.cli;
+
+import dev.chokepoint.cli.attach.Attacher;
+import dev.chokepoint.cli.attach.Jvms;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Shows the backpressure report of a JVM: one row per vertex (its worst subtask), the subtasks"
+                + " beneath, and where the backpressure comes from.",
+                "Loads the agent first (with its defaults) when it is not running there."})
+final class StatusCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "<pid|name>", description = "pid, or a part of the main class or arguments that matches one JVM")
+    String target;
+
+    @Option(names = "--json", description = "one JSON object (per reading) instead of the table")
+    boolean json;
+
+    @Option(names = "--watch", arity = "0..1", paramLabel = "SECONDS", fallbackValue = "2",
+            description = "show a new reading every SECONDS (default ${FALLBACK-VALUE}) until Ctrl-C")
+    Double watch;
+
+    @Option(names = "--count", paramLabel = "N", description = "with --watch: stop after N readings")
+    Integer count;
+
+    @Option(names = "--wait", description = "first wait (showing progress on stderr) until every subtask has a full"
+            + " sampling window")
+    boolean await;
+
+    @Option(names = "--agent", paramLabel = "PATH",
+            description = "chokepoint-agent.jar to load if needed (default: next to the CLI jar, or agent/target/)")
+    Path agent;
+
+    @Override
+    public Integer call() throws Exception {
+        if (watch != null && !(watch > 0)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--watch SECONDS must be more than 0");
+        }
+        if (count != null && count < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--count must be at least 1");
+        }
+        long pid = Jvms.resolve(target);
+        Attacher.Connected connected = new Attacher(System.err).connect(pid, null, agent);
+        try {
+            if (connected.loadedNow) {
+                System.err.println("chokepoint: attached Chokepoint " + connected.agentVersion + " to JVM " + pid
+                        + " (default settings); levels are provisional until the first full window"
+                        + (await ? "" : " (--wait waits for it)"));
+            }
+            Watch view = new Watch(pid, connected.reader, System.out, System.err, json);
+            ProcessHandle process = ProcessHandle.of(pid).orElse(null);
+            if (connected.loadedNow) {
+                view.awaitSubtasks(5_000);
+            }
+            if (await) {
+                view.awaitFullWindow(() -> process != null && process.isAlive());
+            }
+            run(view, pid, watch, count, () -> process != null && process.isAlive());
+        } finally {
+            connected.connection.close();
+        }
+        return 0;
+    }
+
+    /** Shows readings until {@code count} is reached (null: forever with a {@code watch}, else one). */
+    static void run(Watch view, long pid, Double watch, Integer count, java.util.function.BooleanSupplier alive)
+            throws InterruptedException {
+        long intervalMillis = watch == null ? 0 : Math.round(watch * 1000);
+        int shown = 0;
+        long next = System.nanoTime();
+        while (true) {
+            try {
+                view.show(view.read(), watch != null);
+            } catch (IOException e) {
+                if (!alive.getAsBoolean()) {
+                    throw new CliException("JVM " + pid + " exited", null);
+                }
+                throw new CliException("lost the JMX connection to JVM " + pid + ": " + e.getMessage(),
+                        "run the command again", e);
+            }
+            shown++;
+            if (watch == null || (count != null && shown >= count)) {
+                return;
+            }
+            next += intervalMillis * 1_000_000;
+            long sleep = (next - System.nanoTime()) / 1_000_000;
+            if (sleep > 0) {
+                Thread.sleep(sleep);
+            }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.chokepoint.cli;
+
+import dev.chokepoint.cli.jmx.ChokepointReader;
+import dev.chokepoint.cli.jmx.TaskSnapshot;
+import dev.chokepoint.cli.report.JsonReport;
+import dev.chokepoint.cli.report.Snapshot;
+import dev.chokepoint.cli.report.TableReport;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads a JVM's MBeans and shows them: once, or every few seconds; as a table or as JSON lines. */
+final class Watch {
+
+    private static final String HOME = "\u001b[H";
+    private static final String CLEAR_SCREEN = "\u001b[2J";
+    private static final String CLEAR_LINE = "\u001b[K";
+    private static final String CLEAR_BELOW = "\u001b[J";
+    private static final Pattern SAMPLES = Pattern.compile("(?:^|,)samples=(\\d+)");
+    private static final Pattern DELAY = Pattern.compile("(?:^|,)delay=(\\d+)(ms|s)?");
+
+    private final long pid;
+    private final ChokepointReader reader;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final boolean json;
+    private final boolean terminal;
+    private final TableReport table;
+    private boolean firstFrame = true;
+
+    Watch(long pid, ChokepointReader reader, PrintStream out, PrintStream err, boolean json) {
+        this.pid = pid;
+        this.reader = reader;
+        this.out = out;
+        this.err = err;
+        this.json = json;
+        this.terminal = Terminal.stdoutIsTerminal();
+        this.table = new TableReport(Terminal.color(terminal));
+    }
+
+    Snapshot read() throws IOException {
+        List<TaskSnapshot> tasks = reader.tasks();
+        String version = reader.agentAttribute("Version").map(String::valueOf).orElse(null);
+        String config = reader.agentAttribute("Config").map(String::valueOf).orElse("");
+        return new Snapshot(pid, version, System.currentTimeMillis(), windowSamples(config), tasks);
+    }
+
+    static int windowSamples(String config) {
+        Matcher samples = SAMPLES.matcher(config);
+        return samples.find() ? Integer.parseInt(samples.group(1)) : 100;
+    }
+
+    static long delayMillis(String config) {
+        Matcher delay = DELAY.matcher(config);
+        if (!delay.find()) {
+            return 50;
+        }
+        long value = Long.parseLong(delay.group(1));
+        return "s".equals(delay.group(2)) ? value * 1000 : value;
+    }
+
+    /** Waits until the agent reports subtasks (the first tick after an attach finds them). */
+    void awaitSubtasks(long timeoutMillis) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (reader.tasks().isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+    }
+
+    /** {@code --wait}: progress on stderr until every subtask has a full window of samples. */
+    void awaitFullWindow(BooleanSupplier alive) throws IOException, InterruptedException {
+        String config = reader.agentAttribute("Config").map(String::valueOf).orElse("");
+        long timeout = windowSamples(config) * delayMillis(config) * 3 + 60_000;
+        long deadline = System.currentTimeMillis() + timeout;
+        boolean errTerminal = System.console() != null;
+        String last = "";
+        long lastPrinted = 0;
+        while (true) {
+            Snapshot snapshot = read();
+            if (snapshot.windowFull()) {
+                if (errTerminal && !last.isEmpty()) {
+                    err.print("\r" + CLEAR_LINE);
+                    err.flush();
+                }
+                return;
+            }
+            if (!alive.getAsBoolean()) {
+                throw new CliException("JVM " + pid + " exited while the window was filling", null);
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new CliException("the first full window (" + snapshot.windowSamples + " samples) did not come within "
+                        + timeout / 1000 + " s" + (snapshot.tasks.isEmpty() ? ": the agent found no Flink task threads"
+                        : ""), "check that the JVM runs a Flink job (chokepoint list), or the agent's threads= setting");
+            }
+            String progress = "chokepoint: waiting for the first full window: "
+                    + (snapshot.tasks.isEmpty() ? "no subtasks found yet" : snapshot.minSamples() + "/"
+                    + snapshot.windowSamples + " samples, " + snapshot.tasks.size() + " subtasks");
+            if (errTerminal) {
+                err.print("\r" + progress + CLEAR_LINE);
+                err.flush();
+            } else if (!progress.equals(last) && System.currentTimeMillis() - lastPrinted >= 1000) {
+                err.println(progress);
+                lastPrinted = System.currentTimeMillis();
+            }
+            last = progress;
+            Thread.sleep(200);
+        }
+    }
+
+    /** Shows {@code snapshot}: a JSON line, a table appended, or on a watched terminal a frame redrawn in place. */
+    void show(Snapshot snapshot, boolean redraw) {
+        if (json) {
+            out.println(JsonReport.render(snapshot));
+            out.flush();
+            return;
+        }
+        List<String> lines = table.render(snapshot);
+        StringBuilder frame = new StringBuilder();
+        if (redraw && terminal) {
+            // Overwriting line by line instead of clearing first keeps the frame from flickering.
+            frame.append(firstFrame ? CLEAR_SCREEN + HOME : HOME);
+            for (String line : lines) {
+                frame.append(line).append(CLEAR_LINE).append('\n');
+            }
+            frame.append(CLEAR_BELOW);
+        } else {
+            if (!firstFrame) {
+                frame.append('\n');
+            }
+            for (String line : lines) {
+                frame.append(line).append('\n');
+            }
+        }
+        firstFrame = false;
+        out.print(frame);
+        out.flush();
+    }
+}

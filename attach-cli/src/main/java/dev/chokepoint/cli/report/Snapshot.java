@@ -1,0 +1,35 @@
+package dev.chokepoint.cli.report;
+
+import dev.chokepoint.cli.jmx.TaskSnapshot;
+
+import java.util.Collections;
+import java.util.List;
+
+/** One reading of a JVM's Chokepoint MBeans: what one table or one JSON object shows. */
+public final class Snapshot {
+    public final long pid;
+    public final String agentVersion;
+    public final long timestampMillis;
+    /** Samples per subtask in a full window ({@code samples=} of the agent's settings). */
+    public final int windowSamples;
+    public final List<TaskSnapshot> tasks;
+    public final Diagnosis diagnosis;
+
+    public Snapshot(long pid, String agentVersion, long timestampMillis, int windowSamples, List<TaskSnapshot> tasks) {
+        this.pid = pid;
+        this.agentVersion = agentVersion;
+        this.timestampMillis = timestampMillis;
+        this.windowSamples = windowSamples;
+        this.tasks = Collections.unmodifiableList(tasks);
+        this.diagnosis = Diagnosis.of(tasks);
+    }
+
+    /** The fewest samples any subtask has (0 without subtasks). */
+    public int minSamples() {
+        return tasks.stream().mapToInt(t -> t.samples).min().orElse(0);
+    }
+
+    public boolean windowFull() {
+        return !tasks.isEmpty() && minSamples() >= windowSamples;
+    }
+}

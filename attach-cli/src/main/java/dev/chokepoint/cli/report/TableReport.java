@@ -1,0 +1,169 @@
+package dev.chokepoint.cli.report;
+
+import dev.chokepoint.cli.jmx.TaskSnapshot;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The report as a table, the way Flink's web UI shows backpressure: one row per vertex with its
+ * worst subtask's level and ratio, the subtasks beneath, levels in green (OK), orange (LOW) and red
+ * (HIGH); then where the backpressure comes from.
+ */
+public final class TableReport {
+
+    private static final String RESET = "\u001b[0m";
+    private static final String GREEN = "\u001b[32m";
+    private static final String ORANGE = "\u001b[33m";
+    private static final String RED = "\u001b[1;31m";
+    private static final String BOLD = "\u001b[1m";
+    private static final String DIM = "\u001b[2m";
+
+    private static final String FIRST_COLUMN = "VERTEX / SUBTASK";
+    static final String COLUMNS = "LEVEL  RATIO   HARD   SOFT   BUSY   IDLE  OUTPOOL  INPOOL  FLOAT   EXCL  BP ms/s";
+
+    private final boolean color;
+
+    public TableReport(boolean color) {
+        this.color = color;
+    }
+
+    public List<String> render(Snapshot snapshot) {
+        List<String> lines = new ArrayList<>();
+        lines.add(bold("Chokepoint " + (snapshot.agentVersion == null ? "(agent not loaded)" : snapshot.agentVersion)
+                + " - JVM " + snapshot.pid));
+        lines.add(dim(window(snapshot)));
+        lines.add("");
+        Diagnosis diagnosis = snapshot.diagnosis;
+        if (diagnosis.graph.vertices.isEmpty()) {
+            lines.add("  no Flink subtasks in this JVM (yet): the agent finds task threads at its next tick");
+            return lines;
+        }
+        int width = FIRST_COLUMN.length();
+        for (Vertex vertex : diagnosis.graph.vertices) {
+            width = Math.max(width, vertex.name.length());
+            for (TaskSnapshot task : vertex.subtasks) {
+                width = Math.max(width, subtaskLabel(task).length());
+            }
+        }
+        lines.add(dim(pad(FIRST_COLUMN, width) + "  " + COLUMNS));
+        for (Vertex vertex : diagnosis.graph.vertices) {
+            TaskSnapshot worst = vertex.worst();
+            lines.add(bold(pad(vertex.name, width)) + "  " + level(worst.backPressureLevel) + " "
+                    + num(worst.backPressureRatio));
+            for (TaskSnapshot task : vertex.subtasks) {
+                lines.add(pad(subtaskLabel(task), width) + "  " + level(task.backPressureLevel) + " "
+                        + num(task.backPressureRatio) + " " + num(task.hardBackPressureRatio) + " "
+                        + num(task.softBackPressureRatio) + " " + num(task.busyRatio) + " " + num(task.idleRatio)
+                        + "  " + pct(task.outPoolUsage, 7) + " " + pct(task.inPoolUsage, 7) + " "
+                        + pct(task.floatingBuffersUsage, 6) + " " + pct(task.exclusiveBuffersUsage, 6) + " "
+                        + ms(task.backPressuredTimeMsPerSecond));
+            }
+        }
+        lines.add("");
+        lines.add(bold("Where it comes from") + (diagnosis.graph.topologyKnown ? "" : dim("  (job order guessed)")));
+        StringBuilder order = new StringBuilder("  job order: ");
+        for (int i = 0; i < diagnosis.graph.vertices.size(); i++) {
+            Vertex vertex = diagnosis.graph.vertices.get(i);
+            order.append(i == 0 ? "" : " -> ").append(vertex.name).append(' ').append(level(vertex.level()).trim());
+        }
+        lines.add(order.toString());
+        if (diagnosis.origin != null) {
+            lines.add("  origin: " + red(diagnosis.origin.name) + " - " + diagnosis.reason);
+        } else {
+            lines.add("  origin: none - " + diagnosis.reason);
+        }
+        for (String skew : diagnosis.skew) {
+            lines.add("  skew: " + skew);
+        }
+        for (PoolReading reading : diagnosis.readings) {
+            if (reading.verdict == PoolReading.Verdict.UNKNOWN) {
+                continue;
+            }
+            lines.add("  " + reading.edge.upstream.name + " -> " + reading.edge.downstream.name + ": "
+                    + verdict(reading.verdict));
+            lines.add(dim("      " + reading.usages()));
+            lines.add(dim("      table 1: " + reading.table1));
+            lines.add(dim("      table 2: " + reading.table2));
+        }
+        lines.add("");
+        lines.add(dim("ratio = (hard + soft) samples / samples: hard = blocked in a buffer request, soft = waiting"
+                + " for work with an output pool full;  OK <= 0.10 < LOW <= 0.50 < HIGH;"
+                + "  pool usage high >= " + Math.round(PoolReading.HIGH * 100) + "%"));
+        return lines;
+    }
+
+    private static String window(Snapshot snapshot) {
+        if (snapshot.tasks.isEmpty()) {
+            return "window " + snapshot.windowSamples + " samples";
+        }
+        int min = snapshot.minSamples();
+        return min >= snapshot.windowSamples
+                ? "window " + snapshot.windowSamples + "/" + snapshot.windowSamples + " samples"
+                : "window " + min + "/" + snapshot.windowSamples + " samples (warming up: levels are provisional)";
+    }
+
+    private static String subtaskLabel(TaskSnapshot task) {
+        return "  " + (task.thread != null ? task.thread : task.vertex + " (" + Diagnosis.label(task) + ")");
+    }
+
+    private String verdict(PoolReading.Verdict verdict) {
+        switch (verdict) {
+            case FINE:
+                return colored(GREEN, verdict.text);
+            case MAY_CAUSE:
+            case TEMPORARY:
+            case INPUTS_LOCAL:
+                return colored(ORANGE, verdict.text);
+            default:
+                return colored(RED, verdict.text);
+        }
+    }
+
+    private String level(String level) {
+        String padded = pad(level, 5);
+        switch (level) {
+            case "OK":
+                return colored(GREEN, padded);
+            case "LOW":
+                return colored(ORANGE, padded);
+            case "HIGH":
+                return colored(RED, padded);
+            default:
+                return padded;
+        }
+    }
+
+    private String colored(String code, String text) {
+        return color ? code + text + RESET : text;
+    }
+
+    private String bold(String text) {
+        return colored(BOLD, text);
+    }
+
+    private String red(String text) {
+        return colored(RED, text);
+    }
+
+    private String dim(String text) {
+        return text.isEmpty() ? text : colored(DIM, text);
+    }
+
+    private static String num(double value) {
+        return Double.isNaN(value) ? "     -" : String.format(Locale.ROOT, "%6.2f", value);
+    }
+
+    private static String pct(double value, int width) {
+        return String.format(Locale.ROOT, "%" + width + "s", PoolReading.pct(value));
+    }
+
+    private static String ms(double value) {
+        return Double.isNaN(value) ? "      -" : String.format(Locale.ROOT, "%7.0f", value);
+    }
+
+    static String pad(String text, int width) {
+        return text.length() >= width ? text : text + " ".repeat(width - text.length());
+    }
+}
