@@ -82,4 +82,9 @@ final class AgentView implements AgentMXBean {
     public String reconfigure(String arguments) {
         return Chokepoint.reconfigure(arguments);
     }
+
+    @Override
+    public String detach() {
+        return Chokepoint.detach();
+    }
 }

@@ -85,6 +85,32 @@ final class Chokepoint {
         probes.setTiming(config.instrument() && bridgeReady);
     }
 
+    /**
+     * Takes the agent out of this JVM: Flink's classes get their original code back, the sampler
+     * thread ends and every MBean goes. A later attach starts afresh. Never throws.
+     */
+    static String detach() {
+        synchronized (LOCK) {
+            if (loop == null) {
+                return "not running";
+            }
+            try {
+                boolean restored = probes.remove();
+                boolean stopped = loop.stop(10_000);
+                System.clearProperty(VERSION_PROPERTY);
+                loop = null;
+                probes = null;
+                String result = "detached" + (restored ? "" : "; Flink's original buffer-pool code could not be restored")
+                        + (stopped ? "" : "; the sampler thread has not ended yet");
+                AgentLog.info(result);
+                return result;
+            } catch (Throwable t) {
+                AgentLog.error("detach failed: " + t);
+                return "error: " + t;
+            }
+        }
+    }
+
     static boolean running() {
         synchronized (LOCK) {
             return loop != null;

@@ -44,6 +44,8 @@ final class SamplingLoop implements Runnable, SubtaskRegistry.Listener, StackSam
 
     private volatile AgentConfig config;
     private volatile AgentConfig pending;
+    private volatile boolean running = true;
+    private Thread thread;
     private TaskThreadSelector selector;
     private BufferRequestFrames frames;
     private long tick;
@@ -65,13 +67,20 @@ final class SamplingLoop implements Runnable, SubtaskRegistry.Listener, StackSam
         this.agentView = new AgentView(this, version);
     }
 
-    Thread start() {
-        Thread thread = new Thread(this, THREAD_NAME);
+    void start() {
+        thread = new Thread(this, THREAD_NAME);
         thread.setDaemon(true);
         // The host's class loaders are none of our business; do not pin the attaching thread's.
         thread.setContextClassLoader(null);
         thread.start();
-        return thread;
+    }
+
+    /** Ends the sampler thread, which unregisters every MBean on its way out; true once it has ended. */
+    boolean stop(long timeoutMillis) throws InterruptedException {
+        running = false;
+        LockSupport.unpark(thread);
+        thread.join(timeoutMillis);
+        return !thread.isAlive();
     }
 
     /** Takes effect at the next tick, on the sampler thread. */
@@ -100,7 +109,17 @@ final class SamplingLoop implements Runnable, SubtaskRegistry.Listener, StackSam
         exporter.register(MBeanExporter.AGENT_NAME, agentView);
         long next = System.nanoTime();
         previousTickStartNanos = next;
-        while (true) {
+        try {
+            loop(next);
+        } finally {
+            registry.clear();
+            exporter.unregister(MBeanExporter.AGENT_NAME);
+        }
+    }
+
+    private void loop(long first) {
+        long next = first;
+        while (running) {
             applyPendingConfig();
             long start = System.nanoTime();
             try {
@@ -197,9 +216,9 @@ final class SamplingLoop implements Runnable, SubtaskRegistry.Listener, StackSam
         }
     }
 
-    private static void parkUntil(long deadline) {
+    private void parkUntil(long deadline) {
         long remaining;
-        while ((remaining = deadline - System.nanoTime()) > 0) {
+        while (running && (remaining = deadline - System.nanoTime()) > 0) {
             LockSupport.parkNanos(remaining);
         }
     }

@@ -9,7 +9,7 @@ import java.io.PrintWriter;
 @Command(name = "chokepoint", mixinStandardHelpOptions = true, versionProvider = ChokepointCli.VersionProvider.class,
         description = "Continuous backpressure monitor for Apache Flink: attaches the Chokepoint agent to a local"
                 + " JVM and shows which task is backpressured and where it comes from.",
-        subcommands = {ListCommand.class, AttachCommand.class, StatusCommand.class, DemoCommand.class,
+        subcommands = {ListCommand.class, AttachCommand.class, StatusCommand.class, DetachCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failure (the message says why and what to do)", "2:usage error"},

@@ -1,5 +1,6 @@
 package dev.chokepoint.cli;
 
+import dev.chokepoint.cli.jmx.LocalJmxConnection;
 import dev.chokepoint.cli.report.JsonReportTestAccess;
 import dev.chokepoint.cli.testing.Cli;
 import dev.chokepoint.cli.testing.FakeTaskApp;
@@ -8,15 +9,23 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.management.ObjectName;
+
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.RuntimeMXBean;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
@@ -133,6 +142,40 @@ class CliIT {
     }
 
     @Test
+    void detachTakesTheAgentOutAndAnAttachBringsItBack() throws Exception {
+        String marker = marker();
+        try (JavaProcess app = fakeApp(marker)) {
+            Cli attach = Cli.run("attach", marker, "--set", "samples=10", "--set", "delay=10ms", "--set", FRAMES);
+            assertEquals(0, attach.exitCode, attach::toString);
+
+            Cli detach = Cli.run("detach", marker);
+            assertEquals(0, detach.exitCode, detach::toString);
+            assertEquals("detached: Chokepoint left JVM " + app.pid() + "\n", detach.out, detach::toString);
+            try (LocalJmxConnection jmx = LocalJmxConnection.connect(app.pid())) {
+                assertEquals(Set.of(), jmx.mbeans().queryNames(new ObjectName("chokepoint:*"), null), "no MBean left");
+                ThreadMXBean threads = ManagementFactory.newPlatformMXBeanProxy(
+                        jmx.mbeans(), ManagementFactory.THREAD_MXBEAN_NAME, ThreadMXBean.class);
+                assertTrue(Arrays.stream(threads.getThreadInfo(threads.getAllThreadIds())).filter(Objects::nonNull)
+                        .noneMatch(t -> t.getThreadName().equals("chokepoint-sampler")), "no sampler thread left");
+                RuntimeMXBean runtime = ManagementFactory.newPlatformMXBeanProxy(
+                        jmx.mbeans(), ManagementFactory.RUNTIME_MXBEAN_NAME, RuntimeMXBean.class);
+                assertFalse(runtime.getSystemProperties().containsKey("dev.chokepoint.agent.version"));
+            }
+
+            Cli again = Cli.run("detach", marker);
+            assertEquals(1, again.exitCode, again::toString);
+            assertTrue(again.err.contains("Chokepoint is not running in JVM " + app.pid()), again::toString);
+
+            Cli back = Cli.run("attach", marker, "--set", "samples=10", "--set", "delay=10ms", "--set", FRAMES);
+            assertEquals(0, back.exitCode, back::toString);
+            assertTrue(back.out.startsWith("attached Chokepoint"), back::toString);
+            Cli status = Cli.run("status", marker, "--wait");
+            assertEquals(0, status.exitCode, status::toString);
+            assertTrue(status.out.matches("(?s).*\nSource: Fake +HIGH +1\\.00\n.*"), status::toString);
+        }
+    }
+
+    @Test
     void usageErrorsExitWith2() throws Exception {
         Cli none = Cli.run();
         assertEquals(2, none.exitCode, none::toString);
@@ -141,7 +184,7 @@ class CliIT {
         assertTrue(missing.err.startsWith("chokepoint: Missing required parameter: '<pid|name>'"), missing::toString);
         Cli badKey = Cli.run("attach", "1", "--set", "bogus=1");
         assertEquals(2, badKey.exitCode, badKey::toString);
-        for (String command : List.of("list", "attach", "status", "demo")) {
+        for (String command : List.of("list", "attach", "status", "detach", "demo")) {
             Cli help = Cli.run(command, "--help");
             assertEquals(0, help.exitCode, help::toString);
             assertTrue(help.out.startsWith("Usage: chokepoint " + command), help::toString);

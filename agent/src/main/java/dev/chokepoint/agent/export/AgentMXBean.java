@@ -43,4 +43,10 @@ public interface AgentMXBean {
      * defaults. Returns the effective settings, or the error and keeps the current ones.
      */
     String reconfigure(String arguments);
+
+    /**
+     * Takes the agent out of this JVM: original bytecode restored, sampler thread ended, MBeans
+     * unregistered. Returns {@code detached} (or what could not be undone).
+     */
+    String detach();
 }

@@ -3,6 +3,7 @@ package dev.chokepoint.agent.instrument;
 import dev.chokepoint.agent.AgentLog;
 import dev.chokepoint.bootstrap.ChokepointBridge;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.asm.MemberSubstitution;
 import net.bytebuddy.description.method.MethodDescription;
@@ -43,10 +44,11 @@ public final class BufferRequestInstrumentation {
     private static final Method WAIT_FOR = bridge("waitForBuffer", Object.class, long.class);
 
     private final Set<String> instrumented = Collections.newSetFromMap(new ConcurrentHashMap<String, Boolean>());
+    private ResettableClassFileTransformer transformer;
 
     /** Installs the transformer and retransforms the classes already loaded (dynamic attach). */
     public void install(Instrumentation instrumentation) {
-        new AgentBuilder.Default()
+        transformer = new AgentBuilder.Default()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(new Listener())
@@ -60,6 +62,14 @@ public final class BufferRequestInstrumentation {
                     }
                 })
                 .installOn(instrumentation);
+    }
+
+    /** Removes the transformer and gives the classes it changed their original code back. */
+    public boolean reset(Instrumentation instrumentation) {
+        boolean reset = transformer == null
+                || transformer.reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+        instrumented.clear();
+        return reset;
     }
 
     /** What is timed so far, e.g. {@code LocalBufferPool.requestMemorySegmentBlocking: CompletableFuture.get()}. */

@@ -41,6 +41,24 @@ public final class FlinkProbes {
         ChokepointBridge.install(timing ? recorder : null);
     }
 
+    /** Stops timing and gives Flink's classes their original code back; false, with a log line, when it cannot. */
+    public synchronized boolean remove() {
+        timing = false;
+        ChokepointBridge.install(null);
+        if (requests == null) {
+            return true;
+        }
+        try {
+            boolean reset = requests.reset(instrumentation);
+            requests = null;
+            return reset;
+        } catch (Throwable t) {
+            AgentLog.error("cannot restore Flink's original buffer-pool code: " + t
+                    + "; the rewritten waits stay and only wait");
+            return false;
+        }
+    }
+
     public boolean timing() {
         return timing;
     }

@@ -101,6 +101,18 @@ public final class Attacher {
         }
     }
 
+    /** Connects to JVM {@code pid}'s MBeans without loading anything into it. */
+    public LocalJmxConnection connectOnly(long pid) {
+        VirtualMachine vm = attach(pid);
+        try {
+            return LocalJmxConnection.connectTo(pid, vm);
+        } catch (AttachFailure e) {
+            throw new CliException(e.getMessage(), "see the JVM's own output for why it refused", e);
+        } finally {
+            detachQuietly(vm);
+        }
+    }
+
     static VirtualMachine attach(long pid) {
         Jvms.checkPid(pid);
         try {

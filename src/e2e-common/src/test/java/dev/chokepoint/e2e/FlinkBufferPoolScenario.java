@@ -11,6 +11,9 @@ import javax.management.AttributeChangeNotification;
 import javax.management.MBeanServerConnection;
 import javax.management.NotificationListener;
 import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -145,6 +148,7 @@ public abstract class FlinkBufferPoolScenario {
     @Test
     void legacySourceIsHardBackpressuredAndFlinkAgrees() throws Exception {
         run(new Scenario("legacy-source", Load.JAVAAGENT, "source=legacy")
+                .detachAndReattach()
                 .expect(BackpressureJob.SOURCE_VERTEX, HIGH, HARD)
                 .expect(BackpressureJob.MAP_VERTEX, HIGH, SOFT)
                 .expect(BackpressureJob.SINK_VERTEX, OK, null));
@@ -176,6 +180,7 @@ public abstract class FlinkBufferPoolScenario {
         final Set<String> idle = new LinkedHashSet<>();
         final Set<String> remoteInput = new LinkedHashSet<>();
         boolean notifications;
+        boolean detachAndReattach;
 
         Scenario(String name, Load load, String... jobArgs) {
             this.name = name;
@@ -201,6 +206,15 @@ public abstract class FlinkBufferPoolScenario {
         /** Vertices whose input crosses the network: Flink must see input buffers in use. */
         Scenario remoteInput(String... vertices) {
             remoteInput.addAll(Arrays.asList(vertices));
+            return this;
+        }
+
+        /**
+         * Then detach the agent (Flink's original code back, no MBean left) and attach it again; the
+         * scenario needs a thread that waits in a buffer request (hard backpressure).
+         */
+        Scenario detachAndReattach() {
+            detachAndReattach = true;
             return this;
         }
 
@@ -310,6 +324,9 @@ public abstract class FlinkBufferPoolScenario {
                     if (scenario.notifications) {
                         assertLevelNotifications(label, scenario, jmx.mbeans(), reader, last.get());
                     }
+                    if (scenario.detachAndReattach) {
+                        assertDetachAndReattach(label, child, jmx.mbeans(), reader);
+                    }
                 }
             } catch (Throwable failure) {
                 Poll poll = last.get();
@@ -322,6 +339,60 @@ public abstract class FlinkBufferPoolScenario {
             }
         }
         System.out.printf("[%s] done in %.1f s%n", label, seconds(start));
+    }
+
+    private static final String BRIDGE = "dev.chokepoint.bootstrap.ChokepointBridge";
+    private static final String LOCAL_BUFFER_POOL = "org.apache.flink.runtime.io.network.buffer.LocalBufferPool";
+
+    /**
+     * While attached, the hard-blocked threads wait through the bridge; after a detach they wait in
+     * Flink's original code (the first wait after the detach shows it), no MBean is left, and a new
+     * attach measures again.
+     */
+    private static void assertDetachAndReattach(String label, JavaProcess child, MBeanServerConnection mbeans,
+                                                ChokepointReader reader) throws Exception {
+        ThreadMXBean threads = ManagementFactory.newPlatformMXBeanProxy(
+                mbeans, ManagementFactory.THREAD_MXBEAN_NAME, ThreadMXBean.class);
+        await(label + ": a thread waits for a buffer through the bridge").atMost(Duration.ofSeconds(30))
+                .until(() -> waitingInBufferRequest(threads, true));
+
+        Object detached = mbeans.invoke(ChokepointReader.AGENT, "detach", new Object[0], new String[0]);
+        assertEquals("detached", detached, "the agent's answer to detach");
+        assertEquals(Collections.emptySet(), mbeans.queryNames(new ObjectName("chokepoint:*"), null),
+                "MBeans left after detach");
+        await(label + ": after detach, threads wait in Flink's original code").atMost(Duration.ofSeconds(60))
+                .until(() -> waitingInBufferRequest(threads, false) && !waitingInBufferRequest(threads, true));
+        System.out.printf("[%s] detached: no MBean left, buffer waits back in Flink's own code%n", label);
+
+        LocalJmxConnection.loadAgent(child.pid(), JavaProcess.agentJar().toString(), "");
+        await(label + ": attached again, the source is hard backpressured with measured blocked time")
+                .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> reader.tasks().stream()
+                        .filter(t -> t.vertex.equals(BackpressureJob.SOURCE_VERTEX))
+                        .allMatch(t -> "HIGH".equals(t.backPressureLevel) && t.hardBackPressureRatio > 0.5
+                                && t.backPressuredTimeMsPerSecond > 500));
+        System.out.printf("[%s] attached again: the source is HIGH (hard) with measured blocked time%n", label);
+    }
+
+    /** Whether some thread waits in a buffer request, through the bridge or, when not, in Flink's own code. */
+    private static boolean waitingInBufferRequest(ThreadMXBean threads, boolean throughBridge) {
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds(), 16)) {
+            if (info == null || info.getThreadState() == Thread.State.RUNNABLE) {
+                continue;
+            }
+            StackTraceElement[] stack = info.getStackTrace();
+            for (int i = 0; i < stack.length; i++) {
+                if (stack[i].getClassName().equals(LOCAL_BUFFER_POOL)
+                        && stack[i].getMethodName().startsWith("requestMemorySegment")) {
+                    boolean bridged = i > 0 && stack[i - 1].getClassName().equals(BRIDGE);
+                    if (bridged == throughBridge) {
+                        return true;
+                    }
+                    break;
+                }
+            }
+        }
+        return false;
     }
 
     private static Poll poll(ChokepointReader reader, FlinkMetricsOracle oracle, long start,
