@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  * defaults), {@code --forks=2}, {@code --reference-forks=1}, {@code --warmup-iterations=3},
  * {@code --measurement-iterations=5}, {@code --iteration-time=1s}, {@code --report=PATH} (also
  * writes the table there). Exits non-zero when a benchmark fails, e.g. when the setup finds that
- * the advice is not applied in an agent fork.
+ * the buffer-request wait is not instrumented in an agent fork.
  */
 public final class AdviceCostBenchmark {
 

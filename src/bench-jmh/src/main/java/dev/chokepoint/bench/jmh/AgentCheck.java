@@ -10,17 +10,17 @@ import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Run in each benchmark fork's setup, after one blocking buffer request on the benchmark thread.
- * In an agent fork ({@code -Dchokepoint.bench.agent=true}) the agent's MBean must say that it times
- * {@code LocalBufferPool.requestMemorySegmentBlocking(1 argument)} and must count the benchmark
- * thread among its timed threads (so the advice ran on it); in a fork without the agent there must be
- * neither the MBean nor the bridge class. Anything else fails the benchmark.
+ * Run in each benchmark fork's setup, after one buffer request on the benchmark thread that had to
+ * wait. In an agent fork ({@code -Dchokepoint.bench.agent=true}) the agent's MBean must say that it
+ * times the wait in {@code LocalBufferPool.requestMemorySegmentBlocking} and must count the benchmark
+ * thread among its timed threads (so the rewritten wait ran on it); in a fork without the agent there
+ * must be neither the MBean nor the bridge class. Anything else fails the benchmark.
  */
 final class AgentCheck {
 
     static final String EXPECT_AGENT = "chokepoint.bench.agent";
     static final String CHECK_FILE = "chokepoint.bench.check.file";
-    static final String EXPECTED_METHOD = "LocalBufferPool.requestMemorySegmentBlocking(1 argument)";
+    static final String EXPECTED_METHOD = "LocalBufferPool.requestMemorySegmentBlocking: CompletableFuture.get()";
 
     private static final String BRIDGE = "dev.chokepoint.bootstrap.ChokepointBridge";
 
@@ -46,10 +46,10 @@ final class AgentCheck {
                     + ", Instrumentation='" + instrumentation + "', TimedThreads=" + timedThreads
                     + ", InstrumentationErrors=" + errors;
             if (!instrumentation.startsWith("timing ") || !instrumentation.contains(EXPECTED_METHOD)) {
-                throw new IllegalStateException("the advice is not applied: " + line);
+                throw new IllegalStateException("the buffer-request wait is not instrumented: " + line);
             }
             if (timedThreads < 1 || errors != 0) {
-                throw new IllegalStateException("the advice did not time the benchmark thread's request: " + line);
+                throw new IllegalStateException("the agent did not time the benchmark thread's wait: " + line);
             }
         } else {
             if (server.isRegistered(agent) || bridgeLoaded()) {

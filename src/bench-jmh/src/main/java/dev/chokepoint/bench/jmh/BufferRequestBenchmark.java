@@ -15,16 +15,18 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One uncontended buffer request on a real Flink 1.20 {@link LocalBufferPool}, and the recycling of
  * that buffer, so that every operation finds a free buffer and returns at once. The blocking
- * requests go through the private {@code requestMemorySegmentBlocking(int)}, the method the agent
- * times; the non-blocking one does not, and is the same operation without the advice.
+ * requests go through the private {@code requestMemorySegmentBlocking(int)}, whose wait the agent
+ * times; the non-blocking one does not, and is the same operation without any instrumentation.
  *
  * <p>Run in forks without and with {@code -javaagent} by {@link AdviceCostBenchmark}; the setup
- * checks in each fork that the agent is (or is not) there and that the advice really is applied.
+ * checks in each fork that the agent is (or is not) there and that the instrumentation really is applied.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -45,10 +47,34 @@ public class BufferRequestBenchmark {
         pool = (LocalBufferPool) network.createBufferPool(POOL_SEGMENTS, POOL_SEGMENTS);
         // Move the segments into the local pool now, so that no request goes to the global pool.
         pool.reserveSegments(POOL_SEGMENTS);
-        // One blocking request on this (the benchmark) thread before the check: the agent then
-        // knows this thread, which proves that the advice ran.
-        pool.recycle(pool.requestMemorySegmentBlocking());
+        // One request on this (the benchmark) thread that really waits, before the check: the agent
+        // then knows this thread, which proves that the rewritten wait ran.
+        waitOnceForABuffer();
         AgentCheck.verify();
+    }
+
+    /** Takes every buffer the pool will give, then requests one more, which waits until another thread gives one back. */
+    private void waitOnceForABuffer() throws Exception {
+        List<MemorySegment> taken = new ArrayList<>();
+        MemorySegment segment;
+        while ((segment = pool.requestMemorySegment()) != null) {
+            taken.add(segment);
+        }
+        Thread giver = new Thread(() -> {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            pool.recycle(taken.get(0));
+        }, "bench-buffer-giver");
+        giver.start();
+        MemorySegment waitedFor = pool.requestMemorySegmentBlocking();
+        giver.join();
+        pool.recycle(waitedFor);
+        for (int i = 1; i < taken.size(); i++) {
+            pool.recycle(taken.get(i));
+        }
     }
 
     @TearDown(Level.Trial)
