@@ -66,16 +66,29 @@ public final class ChokepointBridge {
         }
     }
 
+    /** Never throws: whatever a handler does, Flink's request goes on as if we were not there. */
     public static long requestStarted() {
         Handler h = handler;
-        return h == null ? 0L : h.requestStarted();
+        if (h == null) {
+            return 0L;
+        }
+        try {
+            return h.requestStarted();
+        } catch (Throwable t) {
+            return 0L;
+        }
     }
 
+    /** Never throws, as {@link #requestStarted()}. */
     public static void requestEnded(long startedNanos) {
         if (startedNanos != 0L) {
             Handler h = handler;
             if (h != null) {
-                h.requestEnded(startedNanos);
+                try {
+                    h.requestEnded(startedNanos);
+                } catch (Throwable t) {
+                    // the handler counts its own failures; nothing of ours may reach Flink
+                }
             }
         }
     }
