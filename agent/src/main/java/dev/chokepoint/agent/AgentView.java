@@ -1,6 +1,7 @@
 package dev.chokepoint.agent;
 
 import dev.chokepoint.agent.export.AgentMXBean;
+import dev.chokepoint.bootstrap.ChokepointBridge;
 
 /** The JMX face of the running agent. */
 final class AgentView implements AgentMXBean {
@@ -70,7 +71,7 @@ final class AgentView implements AgentMXBean {
 
     @Override
     public long getInstrumentationErrors() {
-        return loop.probes().recorder().errors();
+        return loop.probes().recorder().errors() + ChokepointBridge.handlerFailures();
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The only class that code rewritten inside Flink's classes calls. It is injected into the
@@ -27,8 +28,14 @@ public final class ChokepointBridge {
     }
 
     private static volatile Handler handler;
+    private static final AtomicLong HANDLER_FAILURES = new AtomicLong();
 
     private ChokepointBridge() {
+    }
+
+    /** Failures a handler let escape, swallowed here; the agent reports them. */
+    public static long handlerFailures() {
+        return HANDLER_FAILURES.get();
     }
 
     public static void install(Handler newHandler) {
@@ -75,6 +82,7 @@ public final class ChokepointBridge {
         try {
             return h.requestStarted();
         } catch (Throwable t) {
+            HANDLER_FAILURES.incrementAndGet();
             return 0L;
         }
     }
@@ -87,7 +95,7 @@ public final class ChokepointBridge {
                 try {
                     h.requestEnded(startedNanos);
                 } catch (Throwable t) {
-                    // the handler counts its own failures; nothing of ours may reach Flink
+                    HANDLER_FAILURES.incrementAndGet(); // nothing of ours may reach Flink
                 }
             }
         }

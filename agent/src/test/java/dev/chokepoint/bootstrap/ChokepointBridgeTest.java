@@ -34,6 +34,7 @@ class ChokepointBridgeTest {
 
     @Test
     void aFailingHandlerNeverReachesTheCaller() throws Exception {
+        long failuresBefore = ChokepointBridge.handlerFailures();
         ChokepointBridge.install(FAILING);
         assertEquals("value", ChokepointBridge.awaitBuffer(CompletableFuture.completedFuture("value")));
         assertEquals("timed", ChokepointBridge.awaitBuffer(CompletableFuture.completedFuture("timed"), 1, TimeUnit.SECONDS));
@@ -43,6 +44,7 @@ class ChokepointBridgeTest {
         }
         assertEquals(0L, ChokepointBridge.requestStarted());
         ChokepointBridge.requestEnded(1L);
+        assertEquals(failuresBefore + 5, ChokepointBridge.handlerFailures(), "each failure counted");
     }
 
     @Test
