@@ -142,6 +142,8 @@ final class SamplingLoop implements Runnable, SubtaskRegistry.Listener, StackSam
     private void tick(long startNanos) {
         tick++;
         tickStartNanos = startNanos;
+        // Only trust the recorder while it records: with timing off, the stacks tell.
+        boolean timing = probes.timing();
         int count = enumerator.enumerate();
         try {
             for (int i = 0; i < count; i++) {
@@ -152,7 +154,7 @@ final class SamplingLoop implements Runnable, SubtaskRegistry.Listener, StackSam
                 }
                 TaskThreadName subtask = selector.identify(thread.getName(), group.getName());
                 if (subtask != null) {
-                    ThreadWaits waits = probes.recorder().forThread(thread.getId());
+                    ThreadWaits waits = timing ? probes.recorder().forThread(thread.getId()) : null;
                     sampler.add(thread, subtask, waits != null && waits.waiting(), frames, this);
                 }
             }
@@ -177,7 +179,7 @@ final class SamplingLoop implements Runnable, SubtaskRegistry.Listener, StackSam
 
     @Override
     public void sampled(Thread thread, TaskThreadName subtask, ThreadState state) {
-        ThreadWaits waits = probes.recorder().forThread(thread.getId());
+        ThreadWaits waits = probes.timing() ? probes.recorder().forThread(thread.getId()) : null;
         SubtaskState subtaskState = registry.observe(subtask, tick, subtask.legacySourceThread(), state, waits,
                 tickStartNanos);
         if (subtaskState.needsBinding() && !subtask.legacySourceThread()) {

@@ -44,38 +44,52 @@ public final class ChokepointBridge {
 
     /** Stands in for {@code future.get()} in {@code LocalBufferPool.requestMemorySegmentBlocking} (1.10+). */
     public static Object awaitBuffer(CompletableFuture<?> future) throws InterruptedException, ExecutionException {
-        long started = requestStarted();
+        // The handler that saw the start sees the end, even if another is installed meanwhile.
+        Handler h = handler;
+        long started = started(h);
         try {
             return future.get();
         } finally {
-            requestEnded(started);
+            ended(h, started);
         }
     }
 
     /** Stands in for {@code future.get(timeout, unit)} in hybrid shuffle's {@code requestBufferBlockingFromPool}. */
     public static Object awaitBuffer(CompletableFuture<?> future, long timeout, TimeUnit unit)
             throws InterruptedException, ExecutionException, TimeoutException {
-        long started = requestStarted();
+        // The handler that saw the start sees the end, even if another is installed meanwhile.
+        Handler h = handler;
+        long started = started(h);
         try {
             return future.get(timeout, unit);
         } finally {
-            requestEnded(started);
+            ended(h, started);
         }
     }
 
     /** Stands in for {@code lock.wait(millis)} in {@code LocalBufferPool.requestMemorySegment(boolean)} (1.5–1.9). */
     public static void waitForBuffer(Object lock, long millis) throws InterruptedException {
-        long started = requestStarted();
+        // The handler that saw the start sees the end, even if another is installed meanwhile.
+        Handler h = handler;
+        long started = started(h);
         try {
             lock.wait(millis);
         } finally {
-            requestEnded(started);
+            ended(h, started);
         }
     }
 
     /** Never throws: whatever a handler does, Flink's request goes on as if we were not there. */
     public static long requestStarted() {
-        Handler h = handler;
+        return started(handler);
+    }
+
+    /** Never throws, as {@link #requestStarted()}. */
+    public static void requestEnded(long startedNanos) {
+        ended(handler, startedNanos);
+    }
+
+    private static long started(Handler h) {
         if (h == null) {
             return 0L;
         }
@@ -87,10 +101,8 @@ public final class ChokepointBridge {
         }
     }
 
-    /** Never throws, as {@link #requestStarted()}. */
-    public static void requestEnded(long startedNanos) {
+    private static void ended(Handler h, long startedNanos) {
         if (startedNanos != 0L) {
-            Handler h = handler;
             if (h != null) {
                 try {
                     h.requestEnded(startedNanos);

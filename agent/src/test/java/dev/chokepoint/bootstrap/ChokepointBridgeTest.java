@@ -3,11 +3,16 @@ package dev.chokepoint.bootstrap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -58,6 +63,37 @@ class ChokepointBridgeTest {
         assertThrows(TimeoutException.class,
                 () -> ChokepointBridge.awaitBuffer(new CompletableFuture<>(), 1, TimeUnit.MILLISECONDS));
         assertThrows(IllegalMonitorStateException.class, () -> ChokepointBridge.waitForBuffer(new Object(), 1));
+    }
+
+    @Test
+    void theHandlerThatSawAWaitStartSeesItEndEvenWhenTimingIsSwitchedOffMeanwhile() throws Exception {
+        List<String> calls = new CopyOnWriteArrayList<>();
+        ChokepointBridge.install(new ChokepointBridge.Handler() {
+            @Override
+            public long requestStarted() {
+                calls.add("started");
+                return 7L;
+            }
+
+            @Override
+            public void requestEnded(long startedNanos) {
+                calls.add("ended " + startedNanos);
+            }
+        });
+        CompletableFuture<Object> buffer = new CompletableFuture<>();
+        Thread waiter = new Thread(() -> {
+            try {
+                ChokepointBridge.awaitBuffer(buffer);
+            } catch (Exception e) {
+                calls.add("failed " + e);
+            }
+        });
+        waiter.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> calls.contains("started"));
+        ChokepointBridge.install(null);
+        buffer.complete("segment");
+        waiter.join();
+        assertEquals(Arrays.asList("started", "ended 7"), calls);
     }
 
     @Test
