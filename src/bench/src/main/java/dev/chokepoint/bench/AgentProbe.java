@@ -35,6 +35,14 @@ final class AgentProbe {
         return (Integer) get("TaskThreads");
     }
 
+    /**
+     * Task threads whose stack the last tick read (the others were settled without a walk: by their
+     * state, by the buffer-request instrumentation, or by the Condition they are parked on).
+     */
+    int walkedThreads() {
+        return (Integer) get("WalkedThreads");
+    }
+
     long ticks() {
         return (Long) get("SamplingTicks");
     }
@@ -53,6 +61,33 @@ final class AgentProbe {
 
     double tickMaxMicros() {
         return (Double) get("TickMaxMicros");
+    }
+
+    /** What the buffer-request instrumentation times, or why it is off or paused. */
+    String instrumentation() {
+        return (String) get("Instrumentation");
+    }
+
+    /** Threads that have waited in an instrumented buffer request (and not been forgotten since they ended). */
+    int timedThreads() {
+        return (Integer) get("TimedThreads");
+    }
+
+    long instrumentationErrors() {
+        return (Long) get("InstrumentationErrors");
+    }
+
+    /**
+     * The agent's {@code reconfigure(String)} operation: settings not named return to their defaults.
+     * Returns the effective settings, or {@code error: ...}. They apply from the agent's next tick.
+     */
+    String reconfigure(String arguments) {
+        try {
+            return (String) server.invoke(AGENT, "reconfigure", new Object[] {arguments},
+                    new String[] {String.class.getName()});
+        } catch (JMException e) {
+            throw new IllegalStateException("cannot invoke " + AGENT + " reconfigure: " + e, e);
+        }
     }
 
     /** Each reported subtask's thread name and {@code BackPressureLevel}. */

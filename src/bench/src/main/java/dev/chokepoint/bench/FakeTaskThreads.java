@@ -1,24 +1,33 @@
 package dev.chokepoint.bench;
 
+import org.apache.flink.runtime.io.network.buffer.LocalBufferPool;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * N threads that look to the agent like a Flink TaskManager's task threads: in the thread group
  * {@code Flink Task Threads}, named {@code Op<k> (<i>/<p>)#0}. Half of them (the even indices) wait
- * for a network buffer in {@link FakeBufferPool#requestBuffer}; the others wait for mail in
- * {@link FakeMailbox#take}, except {@code running} of them that stay RUNNABLE doing light work. Each
- * waits under {@code stackDepth} frames of operator-chain calls, since a real task thread's stack is deep.
+ * for a network buffer as Flink 1.12+ does, in {@link LocalBufferPool#requestBufferBuilderBlocking} (a
+ * stand-in with Flink's class and method names, waiting in {@code CompletableFuture.get()}); the others
+ * wait for mail in {@link FakeMailbox#take} ({@code Condition.await}, as Flink's {@code TaskMailboxImpl.take}),
+ * except {@code running} of them that stay RUNNABLE doing light work. Each waits under {@code stackDepth}
+ * frames of operator-chain calls, since a real task thread's stack is deep.
  */
 public final class FakeTaskThreads implements AutoCloseable {
 
     /** The group the agent's default selector requires. */
     public static final String GROUP_NAME = "Flink Task Threads";
+    /** What a thread waiting in {@code CompletableFuture.get()} is parked on. */
+    static final String FUTURE_BLOCKER = "java.util.concurrent.CompletableFuture$Signaller";
 
     public enum Role {
-        /** Parked in {@link FakeBufferPool#requestBuffer}: backpressured. */
+        /** Parked in {@link LocalBufferPool#requestBufferBuilderBlocking}: backpressured. */
         BLOCKED_ON_BUFFER,
         /** Parked in {@link FakeMailbox#take}: idle. */
         IDLE_IN_MAILBOX,
@@ -28,7 +37,9 @@ public final class FakeTaskThreads implements AutoCloseable {
 
     private final ThreadGroup group = new ThreadGroup(GROUP_NAME);
     private final List<FakeTaskThread> threads = new ArrayList<>();
-    private final FakeBufferPool pool = new FakeBufferPool(this);
+    /** Completed only when the harness stops: no buffer ever becomes available before. */
+    private final CompletableFuture<Void> bufferAvailable = new CompletableFuture<>();
+    private final LocalBufferPool pool = new LocalBufferPool(bufferAvailable);
     private final FakeMailbox mailbox = new FakeMailbox(this);
     private final int stackDepth;
     private volatile boolean stopped;
@@ -81,8 +92,9 @@ public final class FakeTaskThreads implements AutoCloseable {
     }
 
     /**
-     * Waits until every waiting thread is parked where its role says (WAITING, having reached its wait)
-     * and every running thread is RUNNABLE.
+     * Waits until every waiting thread is parked where its role says (WAITING, having reached its wait,
+     * parked on a {@code CompletableFuture$Signaller} or on a {@link Condition}) and every running
+     * thread is RUNNABLE.
      */
     public void awaitSettled(long timeout, TimeUnit unit) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
@@ -103,11 +115,15 @@ public final class FakeTaskThreads implements AutoCloseable {
         List<String> out = new ArrayList<>();
         for (FakeTaskThread t : threads) {
             Thread.State state = t.getState();
-            boolean ok = t.role == Role.RUNNING
-                    ? t.arrived && state == Thread.State.RUNNABLE
-                    : t.arrived && state == Thread.State.WAITING;
-            if (!ok) {
-                out.add(t.getName() + " " + t.role + " " + state);
+            Object blocker = LockSupport.getBlocker(t);
+            boolean ok = switch (t.role) {
+                case RUNNING -> state == Thread.State.RUNNABLE;
+                case BLOCKED_ON_BUFFER -> state == Thread.State.WAITING && blocker != null
+                        && FUTURE_BLOCKER.equals(blocker.getClass().getName());
+                case IDLE_IN_MAILBOX -> state == Thread.State.WAITING && blocker instanceof Condition;
+            };
+            if (!t.arrived || !ok) {
+                out.add(t.getName() + " " + t.role + " " + state + " on " + blocker);
             }
         }
         return out;
@@ -139,6 +155,7 @@ public final class FakeTaskThreads implements AutoCloseable {
     @Override
     public void close() {
         stopped = true;
+        bufferAvailable.complete(null);
         for (FakeTaskThread t : threads) {
             t.interrupt();
         }
@@ -192,14 +209,19 @@ public final class FakeTaskThreads implements AutoCloseable {
                 return;
             }
             switch (role) {
-                case BLOCKED_ON_BUFFER:
-                    pool.requestBuffer(this);
-                    break;
-                case IDLE_IN_MAILBOX:
-                    mailbox.take(this);
-                    break;
-                default:
-                    work();
+                case BLOCKED_ON_BUFFER -> requestBuffer();
+                case IDLE_IN_MAILBOX -> mailbox.take(this);
+                default -> work();
+            }
+        }
+
+        /** As a Flink 1.12+ record writer asking for a buffer of a backpressured channel. */
+        private void requestBuffer() {
+            arrived = true;
+            try {
+                pool.requestBufferBuilderBlocking(index);
+            } catch (InterruptedException e) {
+                // the harness stops its threads by interrupting them
             }
         }
 

@@ -8,6 +8,7 @@ import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,35 +19,80 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What one sampling tick of the real agent costs with N task threads, next to what Flink ≤1.9's
- * backpressure sampling ({@code Thread.getStackTrace()} on each task thread) and an unbounded
- * batched {@code ThreadMXBean.getThreadInfo(allIds, Integer.MAX_VALUE)} cost on the same threads.
+ * What one sampling tick of the real agent costs with N task threads, in three configurations, next to
+ * what Flink ≤1.9's backpressure sampling ({@code Thread.getStackTrace()} on each task thread) and an
+ * unbounded batched {@code ThreadMXBean.getThreadInfo(allIds, Integer.MAX_VALUE)} cost on the same threads.
  *
- * <p>Run in a JVM started with
- * {@code -javaagent:agent/target/chokepoint-agent.jar=frames=dev.chokepoint.bench.FakeBufferPool#requestBuffer}
- * (see the {@code bench} profile of this module). The agent's own tick time is read from its MBean
- * ({@code LastTickMicros}, once per tick); the baselines are timed here with {@link System#nanoTime}.
- * The agent's sampler cannot be paused, so it keeps ticking (every {@code delay}) while the
- * baselines run, and this harness polls the agent's MBean every few milliseconds while the agent is
- * measured: each side runs next to a little of the other.
+ * <p>The blocked fake threads wait as Flink 1.12+ does, in {@code LocalBufferPool.requestBufferBuilderBlocking}
+ * ({@code CompletableFuture.get()}; a stand-in with Flink's names and shape, so the agent's buffer-request
+ * instrumentation rewrites its wait as it would Flink's), the idle ones in {@code Condition.await} (as
+ * Flink's mailbox). Per N, the agent is measured:
+ * <ol>
+ * <li><b>defaults</b>: its settings as started ({@code --agent-args}, by default none), so
+ *     {@code instrument=true} and no {@code frames=}. A blocked thread is inside the instrumented wait,
+ *     which the agent knows without a stack walk; an idle one is parked on a {@code Condition}, settled
+ *     without a walk too; the RUNNABLE one by its state. No thread is walked.</li>
+ * <li><b>instrument=false</b>: the agent reconfigured through its MBean operation {@code reconfigure(String)}
+ *     with the same settings plus {@code instrument=false}: the rewritten wait only waits, so the blocked
+ *     threads are found by a stack walk (Flink's built-in frames). Only they are walked.</li>
+ * <li><b>user frames + instrument=false</b>: the same plus {@code frames=<--user-frames>}, a frame no
+ *     thread is in. Any {@code frames=} turns the Condition shortcut off, so every waiting thread is
+ *     walked (the worst case); the blocked threads are still recognized by the built-in frames.</li>
+ * </ol>
+ * Each configuration gets threads of its own, started after the agent applied it: whether a thread is
+ * timed is decided when it enters its wait, and the fake threads never leave theirs.
  *
- * <p>Arguments: {@code --threads=16,256} {@code --ticks=200} (agent ticks read per N)
+ * <p>Run in a JVM started with {@code -javaagent:agent/target/chokepoint-agent.jar} (see the {@code bench}
+ * profile of this module), with {@code --agent-args} equal to the agent's argument. The agent's own tick
+ * time is read from its MBean ({@code LastTickMicros}, once per tick); the baselines are timed here with
+ * {@link System#nanoTime}, once per N (they do not depend on the agent's settings), on the threads of the
+ * defaults configuration while the agent runs with it. The agent's sampler cannot be paused, so it keeps
+ * ticking (every {@code delay}) while the baselines run, and this harness polls the agent's MBean every few
+ * milliseconds while the agent is measured: each side runs next to a little of the other.
+ *
+ * <p>Arguments: {@code --threads=16,256} {@code --ticks=200} (agent ticks read per N and configuration)
  * {@code --baseline-ticks=100} {@code --stack-depth=40} (frames of fake operator chain under each wait)
  * {@code --running=<n>} (RUNNABLE threads; default 1 on ≤2 CPUs, else 2) {@code --parallelism=16}
  * {@code --baseline-seconds=8} (time cap per baseline and N)
- * {@code --baseline-pause-ms=<agent delay>} (between two baseline ticks).
+ * {@code --baseline-pause-ms=<agent delay>} (between two baseline ticks)
+ * {@code --agent-args=} (the agent's argument as started; must have no {@code frames=} and leave
+ * {@code instrument} on) {@code --user-frames=dev.chokepoint.bench.NoSuchClass#userFrame} (the frames of
+ * configuration 3).
  */
 public final class TickCostBenchmark {
+
+    static final String DEFAULT_USER_FRAMES = "dev.chokepoint.bench.NoSuchClass#userFrame";
 
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     /** Lets the sampler record a tick's time after publishing its tick count (it does those in that order). */
     private static final long SETTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** How often to look again when LastTickMicros still shows the previous tick's time (the sampler was slow to record). */
+    private static final int STALE_RETRIES = 50;
     private static final int BASELINE_WARMUP_TICKS = 10;
     private static final int BASELINE_MIN_TICKS = 20;
+    private static final Pattern NO_FRAMES = Pattern.compile("(?:^|,)frames=(?:,|$)");
+    private static final Pattern INSTRUMENTED = Pattern.compile("(?:^|,)instrument=true(?:,|$)");
+    /** What the Agent MBean's Instrumentation says when it times the stand-in's wait. */
+    static final String TIMED_WAIT = "LocalBufferPool.requestMemorySegmentBlocking: CompletableFuture.get()";
+
+    /** The three configurations the agent is measured in, in the order they are measured. */
+    enum Mode {
+        DEFAULTS("defaults"),
+        NO_INSTRUMENT("instrument=false"),
+        USER_FRAMES("user frames, instrument=false");
+
+        final String label;
+
+        Mode(String label) {
+            this.label = label;
+        }
+    }
 
     private final Options options;
     private final AgentProbe agent = new AgentProbe();
     private final ThreadMXBean threadMx = ManagementFactory.getThreadMXBean();
+    private final Map<Mode, String> arguments = new EnumMap<>(Mode.class);
+    private final Map<Mode, String> configs = new EnumMap<>(Mode.class);
     private int windowTicks;
     private long delayMillis;
     /** Between two baseline ticks: the agent's delay unless told otherwise, as Flink ≤1.9 also sampled every 50 ms. */
@@ -74,14 +120,31 @@ public final class TickCostBenchmark {
         long started = System.nanoTime();
         if (!awaitAgent()) {
             System.err.println("TickCostBenchmark: no MBean " + AgentProbe.AGENT + " after 15 s. Run with "
-                    + "-javaagent:agent/target/chokepoint-agent.jar=frames=" + FakeBufferPool.class.getName()
-                    + "#requestBuffer (./mvnw -q -DskipTests -Pbench -pl src/bench -am verify).");
+                    + "-javaagent:agent/target/chokepoint-agent.jar (./mvnw -q -DskipTests -Pbench -pl src/bench -am verify).");
             return 2;
         }
         String config = agent.config();
-        if (!config.contains(FakeBufferPool.class.getName() + "#requestBuffer")) {
-            System.err.println("TickCostBenchmark: the agent does not know the fake buffer-wait frame (config: "
-                    + config + "); start it with frames=" + FakeBufferPool.class.getName() + "#requestBuffer");
+        if (!NO_FRAMES.matcher(config).find() || !INSTRUMENTED.matcher(config).find()) {
+            System.err.println("TickCostBenchmark: the agent was started with frames= or instrument=false (config: "
+                    + config + "); the defaults configuration needs the agent's built-in frames and its instrumentation");
+            return 2;
+        }
+        String prefix = options.agentArgs.isBlank() ? "" : options.agentArgs + ",";
+        arguments.put(Mode.DEFAULTS, options.agentArgs);
+        arguments.put(Mode.NO_INSTRUMENT, prefix + "instrument=false");
+        arguments.put(Mode.USER_FRAMES, prefix + "instrument=false,frames=" + options.userFrames);
+        for (Mode mode : new Mode[] {Mode.USER_FRAMES, Mode.NO_INSTRUMENT, Mode.DEFAULTS}) { // ends as started
+            String effective = agent.reconfigure(arguments.get(mode));
+            if (effective.startsWith("error")) {
+                System.err.println("TickCostBenchmark: the agent refuses the " + mode.label + " settings '"
+                        + arguments.get(mode) + "': " + effective);
+                return 2;
+            }
+            configs.put(mode, effective);
+        }
+        if (!configs.get(Mode.DEFAULTS).equals(config)) {
+            System.err.println("TickCostBenchmark: --agent-args=" + options.agentArgs + " gives " + configs.get(Mode.DEFAULTS)
+                    + ", but the agent was started with " + config + ": pass the -javaagent argument as --agent-args");
             return 2;
         }
         windowTicks = intSetting(config, "samples");
@@ -90,22 +153,26 @@ public final class TickCostBenchmark {
                 options.baselinePauseMillis >= 0 ? options.baselinePauseMillis : delayMillis);
 
         int maxThreads = options.threads.stream().mapToInt(Integer::intValue).max().orElseThrow();
-        progress("JIT warm-up: " + maxThreads + " threads for one window (" + windowTicks + " ticks)");
+        progress("JIT warm-up: " + maxThreads + " threads for one window (" + windowTicks + " ticks) in each configuration");
         warmUp(maxThreads);
 
         List<Result> results = new ArrayList<>();
-        boolean verdictsOk = true;
+        boolean asExpected = true;
         for (int n : options.threads) {
             Result result = measure(n);
             results.add(result);
-            verdictsOk &= result.verdictsOk == n;
+            for (ModeResult m : result.modes) {
+                asExpected &= m.verdictsOk == n && m.walked.median() == m.expectedWalked && m.instrumentationOk;
+            }
         }
         long errors = agent.errors();
-        print(config, results, errors, (System.nanoTime() - started) / 1e9);
-        if (!verdictsOk || errors != 0) {
+        long instrumentationErrors = agent.instrumentationErrors();
+        print(config, results, errors, instrumentationErrors, (System.nanoTime() - started) / 1e9);
+        if (!asExpected || errors != 0 || instrumentationErrors != 0) {
             System.out.println();
-            System.out.println("WARNING: the agent did not classify every fake thread as expected, or counted tick "
-                    + "errors: the figures above may not describe a real tick.");
+            System.out.println("WARNING: the agent did not classify every fake thread as expected, walked another number "
+                    + "of threads than its configuration should, did not time the blocked threads' wait with its "
+                    + "defaults, or counted tick or instrumentation errors: the figures above may not describe a real tick.");
             return 1;
         }
         return 0;
@@ -123,38 +190,109 @@ public final class TickCostBenchmark {
     }
 
     private void warmUp(int n) throws InterruptedException {
-        try (FakeTaskThreads fake = startThreads(n)) {
-            awaitTicksAfter(awaitTaskThreads(n), windowTicks);
-            timeTicks(() -> getStackTraces(fake), 0, BASELINE_WARMUP_TICKS, 0);
-            timeTicks(this::getAllThreadInfo, 0, BASELINE_WARMUP_TICKS, 0);
+        for (Mode mode : new Mode[] {Mode.USER_FRAMES, Mode.NO_INSTRUMENT, Mode.DEFAULTS}) { // ends as started
+            long applied = apply(mode);
+            try (FakeTaskThreads fake = startThreads(n)) {
+                awaitTicksAfter(Math.max(applied, awaitTaskThreads(n)), windowTicks);
+                if (mode == Mode.DEFAULTS) {
+                    timeTicks(() -> getStackTraces(fake), 0, BASELINE_WARMUP_TICKS, 0);
+                    timeTicks(this::getAllThreadInfo, 0, BASELINE_WARMUP_TICKS, 0);
+                }
+            }
         }
     }
 
+    /**
+     * Measures the agent in each configuration, each on threads of its own started after the agent applied
+     * it (a thread is timed or not from the moment it enters its wait, and these never leave it), and the
+     * baselines once, on the defaults configuration's threads.
+     */
     private Result measure(int n) throws InterruptedException {
-        try (FakeTaskThreads fake = startThreads(n)) {
-            progress("N=" + n + ": waiting for the agent to see them, then one window (" + windowTicks + " ticks)");
-            awaitTicksAfter(awaitTaskThreads(n), windowTicks);
+        List<ModeResult> modes = new ArrayList<>();
+        Percentiles stackTraces = null;
+        Percentiles threadInfos = null;
+        int blocked = 0;
+        int idle = 0;
+        int running = 0;
+        int jvmThreads = 0;
+        int frames = 0;
+        try {
+            for (Mode mode : Mode.values()) {
+                long applied = apply(mode);
+                try (FakeTaskThreads fake = startThreads(n)) {
+                    progress("N=" + n + ", " + mode.label + ": waiting for the agent to see them, then one window ("
+                            + windowTicks + " ticks)");
+                    awaitTicksAfter(Math.max(applied, awaitTaskThreads(n)), windowTicks);
+                    modes.add(measureAgent(fake, n, mode));
 
-            progress("N=" + n + ": reading LastTickMicros of " + options.ticks + " ticks");
-            AgentTicks ours = readAgentTicks(n);
-            // At least two windows were read, so the published window lies wholly within them.
-            double agentP99 = agent.tickP99Micros();
-            double agentMax = agent.tickMaxMicros();
-            int verdictsOk = checkVerdicts(fake, agent.levels());
-
-            long budget = TimeUnit.SECONDS.toNanos(options.baselineSeconds);
-            progress("N=" + n + ": baseline Thread.getStackTrace() per thread");
-            Percentiles stackTraces = timeTicks(() -> getStackTraces(fake), BASELINE_WARMUP_TICKS,
-                    options.baselineTicks, budget);
-            progress("N=" + n + ": baseline ThreadMXBean.getThreadInfo(allIds, Integer.MAX_VALUE)");
-            Percentiles threadInfos = timeTicks(this::getAllThreadInfo, BASELINE_WARMUP_TICKS,
-                    options.baselineTicks, budget);
-
-            int frames = fake.threads().get(0).getStackTrace().length;
-            return new Result(n, fake.count(FakeTaskThreads.Role.BLOCKED_ON_BUFFER),
-                    fake.count(FakeTaskThreads.Role.RUNNING), threadMx.getThreadCount(), frames,
-                    ours.micros, ours.missed, agentP99, agentMax, verdictsOk, stackTraces, threadInfos);
+                    if (mode == Mode.DEFAULTS) {
+                        long budget = TimeUnit.SECONDS.toNanos(options.baselineSeconds);
+                        progress("N=" + n + ": baseline Thread.getStackTrace() per thread");
+                        stackTraces = timeTicks(() -> getStackTraces(fake), BASELINE_WARMUP_TICKS,
+                                options.baselineTicks, budget);
+                        progress("N=" + n + ": baseline ThreadMXBean.getThreadInfo(allIds, Integer.MAX_VALUE)");
+                        threadInfos = timeTicks(this::getAllThreadInfo, BASELINE_WARMUP_TICKS,
+                                options.baselineTicks, budget);
+                        blocked = fake.count(FakeTaskThreads.Role.BLOCKED_ON_BUFFER);
+                        idle = fake.count(FakeTaskThreads.Role.IDLE_IN_MAILBOX);
+                        running = fake.count(FakeTaskThreads.Role.RUNNING);
+                        jvmThreads = threadMx.getThreadCount();
+                        frames = fake.threads().get(0).getStackTrace().length;
+                    }
+                }
+            }
+        } finally {
+            apply(Mode.DEFAULTS);
         }
+        return new Result(n, blocked, idle, running, jvmThreads, frames, List.copyOf(modes), stackTraces, threadInfos);
+    }
+
+    /**
+     * Reads {@code options.ticks} agent ticks in the current configuration, then the agent's own figures,
+     * verdicts and instrumentation status.
+     */
+    private ModeResult measureAgent(FakeTaskThreads fake, int n, Mode mode) {
+        progress("N=" + n + ", " + mode.label + ": reading LastTickMicros of " + options.ticks + " ticks");
+        AgentTicks ours = readAgentTicks(n);
+        // At least two windows were read, so the published window lies wholly within them.
+        double agentP99 = agent.tickP99Micros();
+        double agentMax = agent.tickMaxMicros();
+        int verdictsOk = checkVerdicts(fake, agent.levels());
+        String instrumentation = agent.instrumentation();
+        int timedThreads = agent.timedThreads();
+        int blocked = fake.count(FakeTaskThreads.Role.BLOCKED_ON_BUFFER);
+        int expectedWalked = switch (mode) {
+            case DEFAULTS -> 0;
+            case NO_INSTRUMENT -> blocked;
+            case USER_FRAMES -> n - fake.count(FakeTaskThreads.Role.RUNNING);
+        };
+        // With its defaults the agent must be timing the stand-in's wait, with every blocked thread in it.
+        boolean instrumentationOk = mode != Mode.DEFAULTS
+                || (instrumentation.startsWith("timing ") && instrumentation.contains(TIMED_WAIT) && timedThreads >= blocked);
+        return new ModeResult(mode, ours.micros, ours.walked, expectedWalked, ours.missed, agentP99, agentMax,
+                verdictsOk, instrumentation, timedThreads, instrumentationOk);
+    }
+
+    /**
+     * Reconfigures the agent for {@code mode} and waits until it runs with those settings. Returns the
+     * agent's tick count then: the ticks after it ran with them.
+     */
+    private long apply(Mode mode) {
+        String effective = configs.get(mode);
+        if (!agent.config().equals(effective)) {
+            String taken = agent.reconfigure(arguments.get(mode));
+            if (!taken.equals(effective)) {
+                throw new IllegalStateException("the agent took " + arguments.get(mode) + " as " + taken);
+            }
+        }
+        long deadline = System.nanoTime() + tickTimeoutNanos(2);
+        while (!agent.config().equals(effective)) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("the agent did not apply " + effective + " in time");
+            }
+            LockSupport.parkNanos(POLL_NANOS);
+        }
+        return agent.ticks();
     }
 
     private FakeTaskThreads startThreads(int n) throws InterruptedException {
@@ -198,12 +336,17 @@ public final class TickCostBenchmark {
         return TimeUnit.MILLISECONDS.toNanos(ticks * delayMillis * 3 + 30_000);
     }
 
-    /** Reads the agent's LastTickMicros once per new tick, until {@code options.ticks} ticks are read. */
+    /**
+     * Reads the agent's LastTickMicros and WalkedThreads once per new tick, until {@code options.ticks}
+     * ticks are read.
+     */
     private AgentTicks readAgentTicks(int n) {
         double[] micros = new double[options.ticks];
+        double[] walked = new double[options.ticks];
         int read = 0;
         long missed = 0;
         long last = agent.ticks();
+        double lastValue = agent.lastTickMicros();
         long deadline = System.nanoTime() + tickTimeoutNanos(options.ticks);
         while (read < micros.length) {
             if (System.nanoTime() - deadline > 0) {
@@ -217,16 +360,27 @@ public final class TickCostBenchmark {
             missed += now - last - 1;
             LockSupport.parkNanos(SETTLE_NANOS);
             double value = agent.lastTickMicros();
+            // Still the previous tick's time (nanosecond times are hardly ever equal): the sampler was
+            // descheduled between publishing the tick and recording its time, which makes that tick a
+            // slow one; dropping it would bias the figures low.
+            for (int retry = 0; value == lastValue && retry < STALE_RETRIES && agent.ticks() == now; retry++) {
+                LockSupport.parkNanos(SETTLE_NANOS);
+                value = agent.lastTickMicros();
+            }
+            int walks = agent.walkedThreads();
             int seen = agent.taskThreads();
             long after = agent.ticks();
             if (after == now && seen == n) {
-                micros[read++] = value;
+                micros[read] = value;
+                walked[read] = walks;
+                read++;
             } else {
-                missed += 1; // another tick ended meanwhile: the time read may be either one's
+                missed += 1; // another tick ended meanwhile: the figures read may be either one's
             }
             last = after;
+            lastValue = value;
         }
-        return new AgentTicks(Percentiles.of(micros), missed);
+        return new AgentTicks(Percentiles.of(micros), Percentiles.of(walked), missed);
     }
 
     /** How many fake threads the agent reports as expected: HIGH for the blocked ones, OK for the others. */
@@ -280,7 +434,7 @@ public final class TickCostBenchmark {
         return Percentiles.of(Arrays.copyOf(micros, n));
     }
 
-    private void print(String config, List<Result> results, long errors, double seconds) {
+    private void print(String config, List<Result> results, long errors, long instrumentationErrors, double seconds) {
         System.out.println();
         System.out.println("## Cost of one sampling tick");
         System.out.println();
@@ -290,53 +444,91 @@ public final class TickCostBenchmark {
         System.out.println("- CPUs: nproc " + nproc() + ", availableProcessors " + Runtime.getRuntime().availableProcessors()
                 + "; " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch"));
-        System.out.println("- Agent " + agent.version() + ": " + config);
+        System.out.println("- Agent " + agent.version());
         Result first = results.get(0);
-        System.out.println("- Fake task threads: half parked in FakeBufferPool.requestBuffer (LockSupport.park), the others "
-                + "parked in FakeMailbox.take (Condition.await), " + first.running + " of those RUNNABLE doing light work; "
-                + "each under an operator chain of " + options.stackDepth + " frames (" + first.frames
-                + " frames in a blocked thread's stack)");
-        System.out.println("- Ours: the agent's LastTickMicros, read once per tick for " + options.ticks
-                + " ticks per N, after one window of warm-up; agent p99 = its TickP99Micros over its last full window");
-        System.out.println("- Baselines: timed here, up to " + options.baselineTicks + " ticks (or " + options.baselineSeconds
-                + " s) per N after " + BASELINE_WARMUP_TICKS + " warm-up ticks, " + baselinePauseNanos / 1_000_000
-                + " ms apart; the agent's sampler keeps ticking meanwhile (it cannot be paused)");
+        System.out.println("  - defaults: started with `" + (options.agentArgs.isEmpty() ? "(no argument)" : options.agentArgs)
+                + "`: " + configs.get(Mode.DEFAULTS) + ". A blocked thread is inside the instrumented wait and an idle one "
+                + "parked on a Condition, so neither is walked. Instrumentation: " + first.mode(Mode.DEFAULTS).instrumentation);
+        System.out.println("  - instrument=false: reconfigure(\"" + arguments.get(Mode.NO_INSTRUMENT) + "\"): "
+                + configs.get(Mode.NO_INSTRUMENT) + ". The rewritten wait only waits: the blocked threads are found by a "
+                + "stack walk (built-in frames). Instrumentation: " + first.mode(Mode.NO_INSTRUMENT).instrumentation);
+        System.out.println("  - user frames, instrument=false: reconfigure(\"" + arguments.get(Mode.USER_FRAMES) + "\"): "
+                + configs.get(Mode.USER_FRAMES) + ". No thread is in " + options.userFrames + "; any frames= turns the "
+                + "Condition shortcut off, so every waiting thread is walked (the worst case); the blocked ones still "
+                + "match the built-in frames");
+        System.out.println("  - each configuration on threads of its own, started after the agent applied it");
+        System.out.println("- Fake task threads: half in the stand-in org.apache.flink.runtime.io.network.buffer."
+                + "LocalBufferPool.requestBufferBuilderBlocking → requestMemorySegmentBlocking → CompletableFuture.get() "
+                + "(Flink 1.12+), the others in FakeMailbox.take → Condition.await (as TaskMailboxImpl.take), "
+                + first.running + " of those RUNNABLE doing light work; each under an operator chain of "
+                + options.stackDepth + " frames (" + first.frames + " frames in a blocked thread's stack)");
+        System.out.println("- Ours: the agent's LastTickMicros and WalkedThreads, read once per tick for " + options.ticks
+                + " ticks per N and configuration, after one window of " + windowTicks + " ticks in that configuration; "
+                + "agent p99 = its TickP99Micros over its last full window");
+        System.out.println("- Baselines: timed here once per N, on the defaults configuration's threads with the agent on "
+                + "defaults, up to " + options.baselineTicks
+                + " ticks (or " + options.baselineSeconds + " s) after " + BASELINE_WARMUP_TICKS + " warm-up ticks, "
+                + baselinePauseNanos / 1_000_000 + " ms apart; the agent's sampler keeps ticking meanwhile (it cannot be paused)");
         System.out.println();
-        System.out.println("| N | ours median µs/tick | ours p99 µs/tick | ours µs/thread | getStackTrace() median µs/tick "
-                + "| ratio | getThreadInfo(all, ∞) median µs/tick | ratio |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| N | agent configuration | WalkedThreads | ours median µs/tick | ours p99 µs/tick | ours µs/thread "
+                + "| getStackTrace() median µs/tick | ratio | getThreadInfo(all, ∞) median µs/tick | ratio |");
+        System.out.println("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Result r : results) {
-            double ours = r.ours.median();
-            System.out.println("| " + r.n
-                    + " | " + f1(ours)
-                    + " | " + f1(r.ours.at(99))
-                    + " | " + f2(ours / r.n)
-                    + " | " + f1(r.stackTraces.median())
-                    + " | " + ratio(r.stackTraces.median() / ours)
-                    + " | " + f1(r.threadInfos.median())
-                    + " | " + ratio(r.threadInfos.median() / ours) + " |");
+            for (ModeResult m : r.modes) {
+                double ours = m.ours.median();
+                System.out.println("| " + r.n
+                        + " | " + m.mode.label
+                        + " | " + walkedText(m.walked)
+                        + " | " + f1(ours)
+                        + " | " + f1(m.ours.at(99))
+                        + " | " + f2(ours / r.n)
+                        + " | " + f1(r.stackTraces.median())
+                        + " | " + ratio(r.stackTraces.median() / ours)
+                        + " | " + f1(r.threadInfos.median())
+                        + " | " + ratio(r.threadInfos.median() / ours) + " |");
+            }
         }
         System.out.println();
-        System.out.println("| N | blocked / RUNNABLE | JVM threads | ours ticks read (missed) | ours p90 | agent TickP99Micros "
-                + "| agent TickMaxMicros | getStackTrace() p99 (ticks) | getStackTrace() µs/thread "
-                + "| getThreadInfo(all, ∞) p99 (ticks) | agent verdicts as expected |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| N | agent configuration | blocked / idle / RUNNABLE | JVM threads | ours ticks read (missed) | ours p90 "
+                + "| agent TickP99Micros | agent TickMaxMicros | ours µs/walked thread | WalkedThreads min–max (expected) "
+                + "| TimedThreads | agent verdicts as expected |");
+        System.out.println("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (Result r : results) {
+            for (ModeResult m : r.modes) {
+                System.out.println("| " + r.n
+                        + " | " + m.mode.label
+                        + " | " + r.blocked + " / " + r.idle + " / " + r.running
+                        + " | " + r.jvmThreads
+                        + " | " + m.ours.count() + " (" + m.missed + ")"
+                        + " | " + f1(m.ours.at(90))
+                        + " | " + f1(m.agentP99)
+                        + " | " + f1(m.agentMax)
+                        + " | " + (m.walked.median() > 0 ? f2(m.ours.median() / m.walked.median()) : "n/a")
+                        + " | " + (long) m.walked.at(0) + "–" + (long) m.walked.at(100) + " (" + m.expectedWalked + ")"
+                        + " | " + m.timedThreads + (m.mode == Mode.DEFAULTS ? (m.instrumentationOk ? " (≥ " : " (NOT ≥ ")
+                                + r.blocked + ")" : "")
+                        + " | " + m.verdictsOk + "/" + r.n + " |");
+            }
+        }
+        System.out.println();
+        System.out.println("| N | getStackTrace() p99 µs (ticks) | getStackTrace() µs/thread | getThreadInfo(all, ∞) p99 µs (ticks) |");
+        System.out.println("|---:|---:|---:|---:|");
         for (Result r : results) {
             System.out.println("| " + r.n
-                    + " | " + r.blocked + " / " + r.running
-                    + " | " + r.jvmThreads
-                    + " | " + r.ours.count() + " (" + r.missed + ")"
-                    + " | " + f1(r.ours.at(90))
-                    + " | " + f1(r.agentP99)
-                    + " | " + f1(r.agentMax)
                     + " | " + f1(r.stackTraces.at(99)) + " (" + r.stackTraces.count() + ")"
                     + " | " + f2(r.stackTraces.median() / r.n)
-                    + " | " + f1(r.threadInfos.at(99)) + " (" + r.threadInfos.count() + ")"
-                    + " | " + r.verdictsOk + "/" + r.n + " |");
+                    + " | " + f1(r.threadInfos.at(99)) + " (" + r.threadInfos.count() + ") |");
         }
         System.out.println();
-        System.out.println("Ratio = baseline median / ours median. Sampling errors: " + errors
-                + ". Run time: " + String.format(Locale.ROOT, "%.0f", seconds) + " s.");
+        System.out.println("Ratio = baseline median / ours median (the same baseline for every configuration of an N). "
+                + "WalkedThreads = the agent's median over the ticks read. TimedThreads = the agent's count of threads "
+                + "seen in an instrumented wait, after the ticks were read (with instrument=false it still holds earlier "
+                + "threads until it forgets the ended ones). Sampling errors: " + errors
+                + ". Instrumentation errors: " + instrumentationErrors + ". Run time: " + String.format(Locale.ROOT, "%.0f", seconds) + " s.");
+    }
+
+    private static String walkedText(Percentiles walked) {
+        return String.valueOf((long) walked.median());
     }
 
     private static int intSetting(String config, String key) {
@@ -381,17 +573,30 @@ public final class TickCostBenchmark {
         return String.format(Locale.ROOT, "%.1f×", v);
     }
 
-    private record AgentTicks(Percentiles micros, long missed) {
+    private record AgentTicks(Percentiles micros, Percentiles walked, long missed) {
     }
 
-    private record Result(int n, int blocked, int running, int jvmThreads, int frames, Percentiles ours, long missed,
-                          double agentP99, double agentMax, int verdictsOk, Percentiles stackTraces,
-                          Percentiles threadInfos) {
+    private record ModeResult(Mode mode, Percentiles ours, Percentiles walked, int expectedWalked, long missed,
+                              double agentP99, double agentMax, int verdictsOk, String instrumentation,
+                              int timedThreads, boolean instrumentationOk) {
+    }
+
+    private record Result(int n, int blocked, int idle, int running, int jvmThreads, int frames, List<ModeResult> modes,
+                          Percentiles stackTraces, Percentiles threadInfos) {
+
+        ModeResult mode(Mode mode) {
+            for (ModeResult m : modes) {
+                if (m.mode == mode) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException(mode.name());
+        }
     }
 
     /** The command-line arguments. */
     record Options(List<Integer> threads, int ticks, int baselineTicks, int stackDepth, int running, int parallelism,
-                   int baselineSeconds, int baselinePauseMillis) {
+                   int baselineSeconds, int baselinePauseMillis, String agentArgs, String userFrames) {
 
         static Options parse(String[] args) {
             List<Integer> threads = List.of(16, 256);
@@ -402,6 +607,8 @@ public final class TickCostBenchmark {
             int parallelism = 16;
             int baselineSeconds = 8;
             int baselinePauseMillis = -1;
+            String agentArgs = "";
+            String userFrames = DEFAULT_USER_FRAMES;
             for (String arg : args) {
                 int eq = arg.indexOf('=');
                 if (!arg.startsWith("--") || eq < 0) {
@@ -424,11 +631,18 @@ public final class TickCostBenchmark {
                     case "parallelism" -> parallelism = positive(name, value);
                     case "baseline-seconds" -> baselineSeconds = positive(name, value);
                     case "baseline-pause-ms" -> baselinePauseMillis = atLeast(name, value, 0);
+                    case "agent-args" -> agentArgs = value.trim();
+                    case "user-frames" -> {
+                        if (value.isBlank()) {
+                            throw new IllegalArgumentException("--user-frames expects Class#method[;Class#method...]");
+                        }
+                        userFrames = value.trim();
+                    }
                     default -> throw new IllegalArgumentException("unknown argument " + arg);
                 }
             }
             return new Options(threads, ticks, baselineTicks, stackDepth, running, parallelism, baselineSeconds,
-                    baselinePauseMillis);
+                    baselinePauseMillis, agentArgs, userFrames);
         }
 
         private static int positive(String name, String value) {

@@ -1,11 +1,16 @@
 package dev.chokepoint.bench;
 
 import dev.chokepoint.agent.classify.BufferRequestFrames;
+import dev.chokepoint.agent.classify.ThreadState;
+import dev.chokepoint.agent.config.ConfigException;
+import dev.chokepoint.agent.config.ConfigParser;
 import dev.chokepoint.agent.config.FrameSignature;
 import dev.chokepoint.agent.discover.TaskThreadName;
 import dev.chokepoint.agent.discover.TaskThreadSelector;
+import dev.chokepoint.agent.sample.StackSampler;
 import dev.chokepoint.bench.FakeTaskThreads.FakeTaskThread;
 import dev.chokepoint.bench.FakeTaskThreads.Role;
+import org.apache.flink.runtime.io.network.buffer.LocalBufferPool;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -13,11 +18,16 @@ import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,14 +37,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The harness's fake task threads are what the benchmark says they are, as the agent's own selector
- * and frame matcher see them (classes taken from the agent module, not copies).
+ * The harness's fake task threads are what the benchmark says they are, as the agent's own selector,
+ * frame matcher and stack sampler see them (classes taken from the agent module, not copies), in the
+ * configurations the benchmark measures. This JVM runs without the agent, so the stand-in LocalBufferPool is
+ * not instrumented here: what the instrumentation would report ({@code inBufferRequest}) is passed by hand.
  */
 class FakeTaskThreadsTest {
 
-    private static final int AGENT_DEFAULT_DEPTH = 32;
-    private static final BufferRequestFrames FRAMES = new BufferRequestFrames(
-            List.of(new FrameSignature(FakeBufferPool.class.getName(), "requestBuffer")));
+    /** The agent's default depth ({@code AgentConfig.DEFAULT_DEPTH}); the blocked frames must lie within it. */
+    private static final int AGENT_DEFAULT_DEPTH = 16;
+    /** The agent with its defaults: Flink's built-in frames only. */
+    private static final BufferRequestFrames FLINK_FRAMES = new BufferRequestFrames(List.of());
+    /** The benchmark's user-frames configuration: a frame no thread is in. */
+    private static final BufferRequestFrames USER_FRAMES = new BufferRequestFrames(userFrames());
+    private static final String POOL = LocalBufferPool.class.getName();
 
     @Test
     void threadsAreInTheirRolesStatesAndStacks() throws Exception {
@@ -63,17 +79,26 @@ class FakeTaskThreadsTest {
 
                 StackTraceElement[] full = t.getStackTrace();
                 assertTrue(count(full, "operatorChain") >= depth, t.getName() + ": operator chain frames");
-                boolean inRequest = contains(full, FakeBufferPool.class.getName(), "requestBuffer");
-                boolean inMailbox = contains(full, FakeMailbox.class.getName(), "take");
-                assertEquals(t.role() == Role.BLOCKED_ON_BUFFER, inRequest, t.getName());
-                assertEquals(t.role() == Role.IDLE_IN_MAILBOX, inMailbox, t.getName());
+                boolean blocked = t.role() == Role.BLOCKED_ON_BUFFER;
+                // Flink 1.12+'s shape: requestBufferBuilderBlocking -> requestMemorySegmentBlocking -> CompletableFuture.get
+                assertEquals(blocked, contains(full, POOL, "requestBufferBuilderBlocking"), t.getName());
+                assertEquals(blocked, contains(full, POOL, "requestMemorySegmentBlocking"), t.getName());
+                assertEquals(blocked, contains(full, "java.util.concurrent.CompletableFuture", "get"), t.getName());
+                assertEquals(t.role() == Role.IDLE_IN_MAILBOX, contains(full, FakeMailbox.class.getName(), "take"),
+                        t.getName());
+                Object blocker = LockSupport.getBlocker(t);
+                assertEquals(blocked, blocker != null && blocker.getClass().getName().equals(FakeTaskThreads.FUTURE_BLOCKER),
+                        t.getName() + " parked on " + blocker);
+                assertEquals(t.role() == Role.IDLE_IN_MAILBOX, blocker instanceof Condition, t.getName() + " parked on " + blocker);
 
-                // The agent classifies the blocked ones as blocked from the bounded stack, and only them.
+                // The agent's frame matchers find the blocked ones in the bounded stack, and only them.
                 ThreadInfo info = bounded[i];
                 assertNotNull(info, t.getName());
-                boolean agentBlocked = info.getThreadState() != Thread.State.RUNNABLE
-                        && FRAMES.isBlocked(info.getStackTrace());
-                assertEquals(t.role() == Role.BLOCKED_ON_BUFFER, agentBlocked, t.getName());
+                for (BufferRequestFrames frames : List.of(FLINK_FRAMES, USER_FRAMES)) {
+                    boolean agentBlocked = info.getThreadState() != Thread.State.RUNNABLE
+                            && frames.isBlocked(info.getStackTrace());
+                    assertEquals(blocked, agentBlocked, t.getName());
+                }
             }
 
             // The agent's default selector takes every one of them as a task thread of its own subtask.
@@ -97,6 +122,84 @@ class FakeTaskThreadsTest {
             assertFalse(t.isAlive(), t.getName());
             assertEquals(Thread.State.TERMINATED, t.getState(), t.getName());
         }
+    }
+
+    @Test
+    void theAgentsSamplerWalksNoneInstrumentedTheBlockedOnesWithoutAndEveryWaitingOneWithUserFrames() throws Exception {
+        int n = 16;
+        FakeTaskThreads fake = FakeTaskThreads.start(n, 1, 16, 40);
+        try {
+            fake.awaitSettled(30, TimeUnit.SECONDS);
+            assertTrue(FLINK_FRAMES.builtInOnly());
+            assertFalse(USER_FRAMES.builtInOnly());
+            int blocked = fake.count(Role.BLOCKED_ON_BUFFER);
+            int idle = fake.count(Role.IDLE_IN_MAILBOX);
+            int running = fake.count(Role.RUNNING);
+            Predicate<FakeTaskThread> instrumented = t -> t.role() == Role.BLOCKED_ON_BUFFER;
+            Predicate<FakeTaskThread> notInstrumented = t -> false;
+
+            // defaults: the instrumentation reports the blocked threads inside a request, the idle ones are
+            // parked on a Condition, the RUNNABLE one is busy: no stack is walked.
+            Map<String, ThreadState> defaults = new HashMap<>();
+            assertEquals(0, sample(fake, FLINK_FRAMES, instrumented, defaults));
+            // instrument=false: the blocked threads are found by the walk, the Condition waiters still are not walked.
+            Map<String, ThreadState> walked = new HashMap<>();
+            assertEquals(blocked, sample(fake, FLINK_FRAMES, notInstrumented, walked));
+            // user frames, instrument=false: every waiting thread is walked, the Condition waiters included.
+            Map<String, ThreadState> user = new HashMap<>();
+            assertEquals(n - running, sample(fake, USER_FRAMES, notInstrumented, user));
+            // user frames, instrumented: the blocked threads are settled by the instrumentation, the idle ones walked.
+            Map<String, ThreadState> userInstrumented = new HashMap<>();
+            assertEquals(idle, sample(fake, USER_FRAMES, instrumented, userInstrumented));
+
+            for (FakeTaskThread t : fake.threads()) {
+                ThreadState expected = switch (t.role()) {
+                    case BLOCKED_ON_BUFFER -> ThreadState.IN_BUFFER_REQUEST;
+                    case IDLE_IN_MAILBOX -> ThreadState.WAITING_FOR_WORK;
+                    case RUNNING -> ThreadState.BUSY;
+                };
+                assertEquals(expected, defaults.get(t.getName()), t.getName() + ", defaults");
+                assertEquals(expected, walked.get(t.getName()), t.getName() + ", instrument=false");
+                assertEquals(expected, user.get(t.getName()), t.getName() + ", user frames, instrument=false");
+                assertEquals(expected, userInstrumented.get(t.getName()), t.getName() + ", user frames, instrumented");
+            }
+        } finally {
+            fake.close();
+        }
+    }
+
+    /** The benchmark's default user frames, as the agent's own parser reads them. */
+    private static List<FrameSignature> userFrames() {
+        try {
+            List<FrameSignature> frames = ConfigParser.parse("frames=" + TickCostBenchmark.DEFAULT_USER_FRAMES,
+                    new Properties()).frames();
+            assertEquals(1, frames.size());
+            return frames;
+        } catch (ConfigException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * One tick of the agent's sampler over the fake threads, {@code inBufferRequest} standing for what the
+     * instrumentation would report of each; returns how many stacks it walked.
+     */
+    private static int sample(FakeTaskThreads fake, BufferRequestFrames frames, Predicate<FakeTaskThread> inBufferRequest,
+                              Map<String, ThreadState> states) {
+        StackSampler sampler = new StackSampler(ManagementFactory.getThreadMXBean());
+        TaskThreadSelector selector = new TaskThreadSelector(null);
+        StackSampler.Sink sink = (thread, subtask, state) -> {
+            assertEquals(thread.getName(), subtask.subtaskName());
+            assertNull(states.put(subtask.subtaskName(), state), subtask.subtaskName() + " sampled twice");
+        };
+        for (FakeTaskThread t : fake.threads()) {
+            sampler.add(t, selector.identify(t.getName(), t.getThreadGroup().getName()), inBufferRequest.test(t),
+                    frames, sink);
+        }
+        sampler.finish(frames, AGENT_DEFAULT_DEPTH, sink);
+        assertEquals(fake.threads().size(), sampler.takeSampledCount());
+        assertEquals(fake.threads().size(), states.size());
+        return sampler.takeWalkedCount();
     }
 
     @Test
@@ -146,11 +249,18 @@ class FakeTaskThreadsTest {
     @Test
     void optionsParse() {
         TickCostBenchmark.Options o = TickCostBenchmark.Options.parse(
-                new String[] {"--threads=16, 256,1000", "--ticks=50", "--running=0", "--stack-depth=8"});
+                new String[] {"--threads=16, 256,1000", "--ticks=50", "--running=0", "--stack-depth=8",
+                        "--agent-args=depth=8,delay=20ms", "--user-frames=a.B#c;d.E#f"});
         assertEquals(List.of(16, 256, 1000), o.threads());
         assertEquals(50, o.ticks());
         assertEquals(0, o.running());
         assertEquals(8, o.stackDepth());
+        assertEquals("depth=8,delay=20ms", o.agentArgs());
+        assertEquals("a.B#c;d.E#f", o.userFrames());
+        TickCostBenchmark.Options defaults = TickCostBenchmark.Options.parse(new String[] {"--agent-args="});
+        assertEquals("", defaults.agentArgs());
+        assertEquals(TickCostBenchmark.DEFAULT_USER_FRAMES, defaults.userFrames());
+        assertThrows(IllegalArgumentException.class, () -> TickCostBenchmark.Options.parse(new String[] {"--user-frames="}));
         assertThrows(IllegalArgumentException.class, () -> TickCostBenchmark.Options.parse(new String[] {"--ticks=0"}));
         assertThrows(IllegalArgumentException.class, () -> TickCostBenchmark.Options.parse(new String[] {"--nope=1"}));
         assertThrows(IllegalArgumentException.class, () -> TickCostBenchmark.Options.parse(new String[] {"16"}));
