@@ -16,6 +16,7 @@ import dev.chokepoint.agent.flink.ThreadRunnables;
 import dev.chokepoint.agent.instrument.FlinkProbes;
 import dev.chokepoint.agent.instrument.ThreadWaits;
 import dev.chokepoint.agent.sample.StackSampler;
+import dev.chokepoint.bootstrap.ChokepointBridge;
 
 import java.lang.management.ManagementFactory;
 import java.util.HashMap;
@@ -125,10 +126,10 @@ final class SamplingLoop implements Runnable, SubtaskRegistry.Listener, StackSam
             try {
                 tick(start);
             } catch (Throwable t) {
-                errors++;
-                AgentLog.errorOnce("tick:" + t.getClass().getName(),
-                        "sampling tick failed, sampling goes on: " + t + " (reported once)");
+                failed(t);
             }
+            ticks = tick;
+            reportBridgeFailures();
             long end = System.nanoTime();
             cost.record(end - start, config.samples());
             next += TimeUnit.MILLISECONDS.toNanos(config.delayMillis());
@@ -148,14 +149,20 @@ final class SamplingLoop implements Runnable, SubtaskRegistry.Listener, StackSam
         try {
             for (int i = 0; i < count; i++) {
                 Thread thread = enumerator.get(i);
-                ThreadGroup group = thread.getThreadGroup();
-                if (group == null) {
-                    continue; // ended while we looked
-                }
-                TaskThreadName subtask = selector.identify(thread.getName(), group.getName());
-                if (subtask != null) {
-                    ThreadWaits waits = timing ? probes.recorder().forThread(thread.getId()) : null;
-                    sampler.add(thread, subtask, waits != null && waits.waiting(), frames, this);
+                try {
+                    ThreadGroup group = thread.getThreadGroup();
+                    if (group == null) {
+                        continue; // ended while we looked
+                    }
+                    TaskThreadName subtask = selector.identify(thread.getName(), group.getName());
+                    if (subtask != null) {
+                        ThreadWaits waits = timing ? probes.recorder().forThread(thread.getId()) : null;
+                        sampler.add(thread, subtask, waits != null && waits.waiting(), frames, this);
+                    }
+                } catch (Throwable t) {
+                    // One thread we cannot read (e.g. a name the threads regex cannot handle) costs
+                    // that thread's sample, not the tick.
+                    failed(t);
                 }
             }
             sampler.finish(frames, config.depth(), this);
@@ -174,7 +181,21 @@ final class SamplingLoop implements Runnable, SubtaskRegistry.Listener, StackSam
             probes.recorder().forgetEndedThreads();
         }
         subtasks = registry.size();
-        ticks = tick;
+    }
+
+    private void failed(Throwable t) {
+        errors++;
+        AgentLog.errorOnce("tick:" + t.getClass().getName(),
+                "sampling error, sampling goes on: " + t + " (counted in SamplingErrors, reported once)");
+    }
+
+    /** The bridge cannot log (it lives in the bootstrap loader with nothing but the JDK): say it here, once. */
+    private void reportBridgeFailures() {
+        long failures = ChokepointBridge.handlerFailures();
+        if (failures > 0) {
+            AgentLog.errorOnce("bridge-handler", "a buffer-request handler failed inside Flink's request and was"
+                    + " swallowed, Flink went on (counted in InstrumentationErrors, reported once)");
+        }
     }
 
     @Override

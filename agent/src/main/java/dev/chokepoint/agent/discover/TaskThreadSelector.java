@@ -50,7 +50,15 @@ public final class TaskThreadSelector {
         if (name == null) {
             name = previousCache.remove(threadName);
             if (name == null) {
-                name = resolve(threadName);
+                try {
+                    name = resolve(threadName);
+                } finally {
+                    if (name == null) {
+                        // resolve threw (a user regex that overflows on this name): remember the name as
+                        // no task, so that it costs one error, not one per tick
+                        cache.put(threadName, NOT_A_TASK);
+                    }
+                }
             }
             cache.put(threadName, name);
         }
