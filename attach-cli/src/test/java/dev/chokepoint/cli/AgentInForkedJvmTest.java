@@ -17,7 +17,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -141,7 +140,7 @@ class AgentInForkedJvmTest {
         try (JavaProcess app = JavaProcess.builder(FakeTaskApp.class.getName()).start()) {
             app.awaitOutput(FakeTaskApp.READY, STARTUP);
             // jcmd splits its arguments at '=', hence the inner quotes the README shows
-            Process jcmd = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "jcmd").toString(),
+            Process jcmd = new ProcessBuilder(JavaProcess.jdkTool("jcmd").toString(),
                     Long.toString(app.pid()), "JVMTI.agent_load", JavaProcess.agentJar().toString(), '"' + ARGS + '"')
                     .redirectErrorStream(true).start();
             String jcmdOutput = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -52,7 +52,13 @@ class CliIT {
     }
 
     private static JavaProcess fakeApp(String marker, String... jvmArgs) throws Exception {
-        JavaProcess app = JavaProcess.builder(FakeTaskApp.class.getName()).jvmArgs(jvmArgs).args(marker).start();
+        JavaProcess.Builder builder = JavaProcess.builder(FakeTaskApp.class.getName());
+        if (JavaProcess.javaFeatureVersion() >= 21) {
+            // Child JVMs on JDK 21+ (-Dchokepoint.test.java.home): no dynamic-agent note from the CLI,
+            // as on 17 (the note itself is jdk21PlusWarnsAboutTheDynamicallyLoadedAgentAndTheCliSaysHowToAllowIt's).
+            builder.jvmArgs("-XX:+EnableDynamicAgentLoading");
+        }
+        JavaProcess app = builder.jvmArgs(jvmArgs).args(marker).start();
         app.awaitOutput(FakeTaskApp.READY, STARTUP);
         return app;
     }

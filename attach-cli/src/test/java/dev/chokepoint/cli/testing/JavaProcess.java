@@ -13,10 +13,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real child JVM for tests: same JDK as the test, output captured in a log file under
- * {@code target/}, always killed on close so that no test leaves a process behind.
+ * A real child JVM for tests: by default the test's own JDK, or the one named by the system
+ * property {@value #JAVA_HOME_PROPERTY} (e.g. {@code ./mvnw verify -Dchokepoint.test.java.home=/usr/lib/jvm/temurin-25-jdk-amd64});
+ * output captured in a log file under {@code target/}, always killed on close so that no test
+ * leaves a process behind.
  */
 public final class JavaProcess implements AutoCloseable {
+
+    /** The home of the JDK that child JVMs run on; unset or empty: the test JVM's {@code java.home}. */
+    public static final String JAVA_HOME_PROPERTY = "chokepoint.test.java.home";
 
     private final Process process;
     private final Path log;
@@ -35,6 +40,50 @@ public final class JavaProcess implements AutoCloseable {
                     + ": build it first with ./mvnw package (the reactor builds agent/ before the tests that use it)");
         }
         return jar.toAbsolutePath();
+    }
+
+    /**
+     * The home of the JDK the child JVMs run on: {@value #JAVA_HOME_PROPERTY} when set, else the
+     * test's own {@code java.home}. Fails with the property's value when it is no JDK.
+     */
+    public static Path javaHome() {
+        String property = System.getProperty(JAVA_HOME_PROPERTY, "").trim();
+        if (property.isEmpty()) {
+            return Paths.get(System.getProperty("java.home"));
+        }
+        Path home = Paths.get(property).toAbsolutePath();
+        if (!Files.isExecutable(home.resolve("bin").resolve("java"))) {
+            throw new IllegalStateException("-D" + JAVA_HOME_PROPERTY + "=" + property + " is not a JDK: no bin/java in "
+                    + home);
+        }
+        return home;
+    }
+
+    /** A tool of the child JVMs' JDK ({@code java}, {@code jstack}, {@code jcmd}), so that it matches their version. */
+    public static Path jdkTool(String name) {
+        return javaHome().resolve("bin").resolve(name);
+    }
+
+    /**
+     * The feature version (17, 21, 25, …) of the child JVMs' JDK: the test JVM's own, or for
+     * {@value #JAVA_HOME_PROPERTY} the {@code JAVA_VERSION} of that JDK's {@code release} file.
+     */
+    public static int javaFeatureVersion() {
+        Path home = javaHome();
+        if (home.equals(Paths.get(System.getProperty("java.home")))) {
+            return Runtime.version().feature();
+        }
+        try {
+            for (String line : Files.readAllLines(home.resolve("release"), StandardCharsets.UTF_8)) {
+                if (line.startsWith("JAVA_VERSION=")) {
+                    String version = line.substring("JAVA_VERSION=".length()).replace("\"", "");
+                    return Runtime.Version.parse(version.startsWith("1.") ? version.substring(2) : version).feature();
+                }
+            }
+            throw new IllegalStateException("no JAVA_VERSION in " + home.resolve("release"));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalStateException("cannot tell the Java version of " + home + ": " + e, e);
+        }
     }
 
     /** The test's own classpath, without the agent's classes (the agent must come only from its shaded jar). */
@@ -153,7 +202,7 @@ public final class JavaProcess implements AutoCloseable {
             Path tmp = Paths.get("target", "tmp").toAbsolutePath();
             Files.createDirectories(tmp);
             List<String> command = new ArrayList<>();
-            command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+            command.add(jdkTool("java").toString());
             command.add("-Djava.io.tmpdir=" + tmp);
             command.addAll(jvmArgs);
             command.add("-cp");

@@ -8,8 +8,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.RichSinkFunction;
-import org.apache.flink.streaming.api.functions.source.RichParallelSourceFunction;
 
 import java.io.File;
 import java.lang.reflect.Method;
@@ -28,13 +26,16 @@ import java.lang.reflect.Method;
  *   <li>{@code source=legacy} (default): {@link FastSource}, a legacy {@code SourceFunction};
  *       {@code source=sequence}: the FLIP-27 {@code env.fromSequence(0, Long.MAX_VALUE)} (Flink 1.12+);
  *       {@code source=slow}: {@link SlowSource}, one record every {@link SlowSource#PAUSE_MILLIS} ms.</li>
- *   <li>{@code sink=slow} (default): {@link SlowSink}, about 1 ms per record; {@code sink=fast}: {@link FastSink}.</li>
+ *   <li>{@code sink=slow} (default): {@link SlowSink}, about 1 ms per record; {@code sink=fast}: {@link FastSink};
+ *       {@code sink=skewed}: {@link SkewedSink}, slow in subtask 0 only (key skew: the keyBy sends
+ *       about half the keys to each subtask, so only the channels to subtask 0 fill up).</li>
  *   <li>{@code taskmanagers=N}: N TaskManagers of one slot each, so that the keyBy crosses the
  *       network (Netty over loopback) instead of staying in one TaskManager's memory.</li>
  *   <li>{@code flinkJmx=true}: Flink's own JMX reporter (1.11+ factory), the tests' oracle.</li>
  * </ul>
- * Only DataStream API that exists in Flink 1.9 and 1.20 alike is called directly: this source is
- * compiled against both ({@code fromSequence} is looked up reflectively). The job never finishes;
+ * Only DataStream API that exists in Flink 1.9 to 2.x alike is called directly: this source is
+ * compiled against each ({@code fromSequence} is looked up reflectively; the legacy source and sink
+ * base classes, which 2.0 moved, come from each module's {@link FlinkLegacyApi}). The job never finishes;
  * {@link #execute} blocks until the test kills the JVM.
  */
 public final class BackpressureJob {
@@ -50,6 +51,7 @@ public final class BackpressureJob {
     public static final String SEQUENCE_SOURCE_VERTEX = "Source: Sequence";
     public static final String SLOW_SOURCE_VERTEX = "Source: SlowSource";
     public static final String FAST_SINK_VERTEX = "Sink: FastSink";
+    public static final String SKEWED_SINK_VERTEX = "Sink: SkewedSink";
 
     /** Flink's JMX reporter (flink-metrics-jmx), as a factory: Flink 1.11 and later. */
     public static final String JMX_REPORTER_FACTORY = "org.apache.flink.metrics.jmx.JMXReporterFactory";
@@ -126,8 +128,11 @@ public final class BackpressureJob {
             case "fast":
                 keyed.addSink(new FastSink()).name("FastSink");
                 break;
+            case "skewed":
+                keyed.addSink(new SkewedSink()).name("SkewedSink");
+                break;
             default:
-                throw new IllegalArgumentException("sink=" + sink + ": expected slow or fast");
+                throw new IllegalArgumentException("sink=" + sink + ": expected slow, fast or skewed");
         }
 
         System.out.println("chokepoint-e2e: submitting " + JOB_NAME + " to Flink " + EnvironmentInformation.getVersion()
@@ -152,16 +157,16 @@ public final class BackpressureJob {
     }
 
     /** A legacy source that emits longs as fast as its output lets it. */
-    public static final class FastSource extends RichParallelSourceFunction<Long> {
+    public static final class FastSource extends FlinkLegacyApi.ParallelSource<Long> {
         private static final long serialVersionUID = 1L;
         private volatile boolean running = true;
 
         @Override
         @SuppressWarnings("deprecation")
         public void run(SourceContext<Long> ctx) throws Exception {
-            System.out.println(SOURCE_RUNNING + " " + getRuntimeContext().getIndexOfThisSubtask()
+            System.out.println(SOURCE_RUNNING + " " + subtaskIndex()
                     + " in thread '" + Thread.currentThread().getName() + "'");
-            long next = getRuntimeContext().getIndexOfThisSubtask();
+            long next = subtaskIndex();
             while (running) {
                 synchronized (ctx.getCheckpointLock()) {
                     ctx.collect(next);
@@ -196,16 +201,15 @@ public final class BackpressureJob {
     }
 
     /** About 1 ms per record: the bottleneck. Never blocked on output, so never backpressured. */
-    public static final class SlowSink extends RichSinkFunction<Long> {
+    public static final class SlowSink extends FlinkLegacyApi.Sink<Long> {
         private static final long serialVersionUID = 1L;
         private boolean announced;
 
         @Override
-        @SuppressWarnings("deprecation")
         public void invoke(Long value) throws Exception {
             if (!announced) {
                 announced = true;
-                System.out.println(SINK_RECEIVING + " " + getRuntimeContext().getIndexOfThisSubtask()
+                System.out.println(SINK_RECEIVING + " " + subtaskIndex()
                         + " in thread '" + Thread.currentThread().getName() + "'");
             }
             Thread.sleep(1);
@@ -213,7 +217,7 @@ public final class BackpressureJob {
     }
 
     /** A legacy source that emits one record every {@link #PAUSE_MILLIS} ms: the idle control job. */
-    public static final class SlowSource extends RichParallelSourceFunction<Long> {
+    public static final class SlowSource extends FlinkLegacyApi.ParallelSource<Long> {
         private static final long serialVersionUID = 1L;
         static final long PAUSE_MILLIS = 5;
         private volatile boolean running = true;
@@ -221,9 +225,9 @@ public final class BackpressureJob {
         @Override
         @SuppressWarnings("deprecation")
         public void run(SourceContext<Long> ctx) throws Exception {
-            System.out.println(SOURCE_RUNNING + " " + getRuntimeContext().getIndexOfThisSubtask()
+            System.out.println(SOURCE_RUNNING + " " + subtaskIndex()
                     + " in thread '" + Thread.currentThread().getName() + "'");
-            long next = getRuntimeContext().getIndexOfThisSubtask();
+            long next = subtaskIndex();
             while (running) {
                 synchronized (ctx.getCheckpointLock()) {
                     ctx.collect(next);
@@ -240,17 +244,40 @@ public final class BackpressureJob {
     }
 
     /** Does nothing per record: never the bottleneck. */
-    public static final class FastSink extends RichSinkFunction<Long> {
+    public static final class FastSink extends FlinkLegacyApi.Sink<Long> {
         private static final long serialVersionUID = 1L;
         private boolean announced;
 
         @Override
-        @SuppressWarnings("deprecation")
         public void invoke(Long value) {
             if (!announced) {
                 announced = true;
-                System.out.println(SINK_RECEIVING + " " + getRuntimeContext().getIndexOfThisSubtask()
+                System.out.println(SINK_RECEIVING + " " + subtaskIndex()
                         + " in thread '" + Thread.currentThread().getName() + "'");
+            }
+        }
+    }
+
+    /**
+     * About 1 ms per record in subtask 0, nothing in subtask 1: the keyBy spreads the keys over both,
+     * so subtask 0 is the bottleneck, every upstream subtask backpressured by its channels to
+     * subtask 0, and subtask 1 mostly waits for input.
+     */
+    public static final class SkewedSink extends FlinkLegacyApi.Sink<Long> {
+        private static final long serialVersionUID = 1L;
+        /** The one slow subtask. */
+        public static final int SLOW_SUBTASK = 0;
+        private boolean announced;
+
+        @Override
+        public void invoke(Long value) throws Exception {
+            int subtask = subtaskIndex();
+            if (!announced) {
+                announced = true;
+                System.out.println(SINK_RECEIVING + " " + subtask + " in thread '" + Thread.currentThread().getName() + "'");
+            }
+            if (subtask == SLOW_SUBTASK) {
+                Thread.sleep(1);
             }
         }
     }

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Runs {@link BackpressureJob} on a real Flink in a child JVM with the agent loaded
- * ({@code -javaagent}), reads the agent's MBeans over the attach API's local JMX connector and
+ * ({@code -javaagent}, or attached once the job runs), reads the agent's MBeans over the attach API's local JMX connector and
  * checks the backpressure level of every subtask once the agent has a full window of samples.
  *
  * <p>Compiled once per Flink version by each {@code e2e-flink-*} module; a module's subclass says
@@ -68,26 +68,49 @@ public abstract class FlinkBackpressureScenario {
         return Collections.emptySet();
     }
 
+    /** The agent loaded at JVM start ({@code -javaagent}). */
     @Test
     void agentReportsTheBackpressureOfARealFlinkJob() throws Exception {
+        run(false);
+    }
+
+    /**
+     * The agent attached (attach API) to the job once it runs: the buffer-request classes already
+     * loaded are retransformed, so the hard waits are measured as with {@code -javaagent}.
+     */
+    @Test
+    void agentAttachedToTheRunningJobReportsItsBackpressure() throws Exception {
+        run(true);
+    }
+
+    private void run(boolean attach) throws Exception {
         Map<String, String> expected = expectedLevels();
         List<String> jvmArgs = new ArrayList<>(Arrays.asList("-Xmx1g"));
         jvmArgs.addAll(childJvmArgs());
+        if (attach && JavaProcess.javaFeatureVersion() >= 21) {
+            jvmArgs.add("-XX:+EnableDynamicAgentLoading"); // JDK 21+ warns about dynamically loaded agents
+        }
         long start = System.nanoTime();
         AtomicReference<List<TaskSnapshot>> last = new AtomicReference<>(Collections.emptyList());
         List<String> okViolations = Collections.synchronizedList(new ArrayList<>());
 
-        try (JavaProcess child = JavaProcess.builder(BackpressureJob.class.getName())
-                .javaagent("")
+        JavaProcess.Builder builder = JavaProcess.builder(BackpressureJob.class.getName())
                 .jvmArgs(jvmArgs.toArray(new String[0]))
-                .logName(getClass().getSimpleName())
-                .start()) {
+                .logName(getClass().getSimpleName() + (attach ? "-attached" : ""));
+        if (!attach) {
+            builder.javaagent("");
+        }
+        try (JavaProcess child = builder.start()) {
             System.out.println("[" + getClass().getSimpleName() + "] child JVM " + child.pid() + ", log " + child.log());
             try {
                 // Both sinks receive records: the job is RUNNING end to end.
                 child.awaitOutput(BackpressureJob.SINK_RECEIVING + " 0", JOB_START_TIMEOUT);
                 child.awaitOutput(BackpressureJob.SINK_RECEIVING + " 1", JOB_START_TIMEOUT);
                 System.out.printf("[%s] job running after %.1f s%n", getClass().getSimpleName(), seconds(start));
+                if (attach) {
+                    LocalJmxConnection.loadAgent(child.pid(), JavaProcess.agentJar().toString(), "");
+                    System.out.printf("[%s] agent attached after %.1f s%n", getClass().getSimpleName(), seconds(start));
+                }
 
                 try (LocalJmxConnection jmx = LocalJmxConnection.connect(child.pid())) {
                     ChokepointReader reader = new ChokepointReader(jmx.mbeans());
@@ -190,7 +213,7 @@ public abstract class FlinkBackpressureScenario {
             return "<child JVM already exited>";
         }
         try {
-            Path jstack = Paths.get(System.getProperty("java.home"), "bin", "jstack");
+            Path jstack = JavaProcess.jdkTool("jstack");
             Path out = Paths.get(child.log().toString().replaceFirst("\\.log$", "") + "-threads.txt");
             Process p = new ProcessBuilder(jstack.toString(), Long.toString(child.pid()))
                     .redirectErrorStream(true).redirectOutput(out.toFile()).start();

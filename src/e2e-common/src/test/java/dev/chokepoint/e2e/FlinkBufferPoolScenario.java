@@ -105,6 +105,25 @@ public abstract class FlinkBufferPoolScenario {
         return null;
     }
 
+    /**
+     * Flink 1.15+'s verdict: {@code backPressuredTimeMsPerSecond} = soft + hard, the ratio its REST
+     * endpoint maps through the level thresholds (ratio = ms / 1000); {@code null} without the gauge.
+     */
+    protected static String levelByBackPressuredTime(TaskMetrics flink) {
+        if (!flink.has(BACK_PRESSURED_MS)) {
+            return null;
+        }
+        return level(flink.number(BACK_PRESSURED_MS) / 1000);
+    }
+
+    /** Flink 1.15+'s kind: whichever of {@code soft}/{@code hardBackPressuredTimeMsPerSecond} is larger. */
+    protected static String kindBySoftHardTime(TaskMetrics flink) {
+        if (!flink.has(SOFT_BACK_PRESSURED_MS) || !flink.has(HARD_BACK_PRESSURED_MS)) {
+            return null;
+        }
+        return flink.number(HARD_BACK_PRESSURED_MS) > flink.number(SOFT_BACK_PRESSURED_MS) ? HARD : SOFT;
+    }
+
     // ---------------------------------------------------------------------------------------------
     // The scenarios
 
@@ -154,6 +173,29 @@ public abstract class FlinkBufferPoolScenario {
                 .expect(BackpressureJob.SINK_VERTEX, OK, null));
     }
 
+    /**
+     * Key skew (issue 5, scenario 4): the keyBy spreads the keys over both sink subtasks, but only
+     * sink subtask 0 is slow. Every map subtask feeds subtask 0, so every map subtask (and through it
+     * every source subtask) is backpressured by its channels to subtask 0 alone, while its channels
+     * to subtask 1 stay empty: source and map HIGH, the slow sink subtask OK and busy (it is the
+     * bottleneck), the fast one OK and mostly idle. On two TaskManagers, so that the channels are
+     * remote and Flink's input gauges tell them apart: subtask 0's input buffers are full, subtask 1's
+     * nearly empty.
+     */
+    @Test
+    void keySkewBackpressuresEveryUpstreamSubtaskAndFlinkAgrees() throws Exception {
+        String sink = BackpressureJob.SKEWED_SINK_VERTEX;
+        int slow = BackpressureJob.SkewedSink.SLOW_SUBTASK;
+        run(new Scenario("key-skew", Load.JAVAAGENT, "source=sequence", "sink=skewed", "taskmanagers=2")
+                .expect(BackpressureJob.SEQUENCE_SOURCE_VERTEX, HIGH, SOFT)
+                .expect(BackpressureJob.MAP_VERTEX, HIGH, SOFT)
+                .expect(sink, OK, null)
+                .busy(sink, slow)
+                .idle(sink, 1 - slow)
+                .inputBacklog(sink, slow, true)
+                .inputBacklog(sink, 1 - slow, false));
+    }
+
     private static Scenario backpressuredSequenceJob(String name, Load load, String... extraArgs) {
         List<String> args = new ArrayList<>(Collections.singletonList("source=sequence"));
         args.addAll(Arrays.asList(extraArgs));
@@ -179,6 +221,11 @@ public abstract class FlinkBufferPoolScenario {
         final Map<String, String> kinds = new LinkedHashMap<>();
         final Set<String> idle = new LinkedHashSet<>();
         final Set<String> remoteInput = new LinkedHashSet<>();
+        /** Subtasks ({@link FlinkMetricsOracle#key}) that must be mostly busy / mostly idle, in both views. */
+        final Set<String> busySubtasks = new LinkedHashSet<>();
+        final Set<String> idleSubtasks = new LinkedHashSet<>();
+        /** Subtask key → whether Flink must see its input buffers mostly full ({@code true}) or mostly free. */
+        final Map<String, Boolean> inputBacklog = new LinkedHashMap<>();
         boolean notifications;
         boolean detachAndReattach;
 
@@ -200,6 +247,27 @@ public abstract class FlinkBufferPoolScenario {
         /** Vertices that must be mostly idle (waiting for input), in both views. */
         Scenario idle(String... vertices) {
             idle.addAll(Arrays.asList(vertices));
+            return this;
+        }
+
+        /** One subtask that must be mostly busy (running its own code), in both views. */
+        Scenario busy(String vertex, int subtask) {
+            busySubtasks.add(FlinkMetricsOracle.key(vertex, subtask));
+            return this;
+        }
+
+        /** One subtask that must be mostly idle (waiting for input), in both views. */
+        Scenario idle(String vertex, int subtask) {
+            idleSubtasks.add(FlinkMetricsOracle.key(vertex, subtask));
+            return this;
+        }
+
+        /**
+         * Flink must see the input buffers of one subtask mostly in use ({@code full}: its remote
+         * channels hold a backlog) or mostly free; the agent's usages must agree with Flink's anyway.
+         */
+        Scenario inputBacklog(String vertex, int subtask, boolean full) {
+            inputBacklog.put(FlinkMetricsOracle.key(vertex, subtask), full);
             return this;
         }
 
@@ -250,7 +318,8 @@ public abstract class FlinkBufferPoolScenario {
         String label = getClass().getSimpleName() + " " + scenario.name;
         List<String> jvmArgs = new ArrayList<>(Collections.singletonList("-Xmx1g"));
         jvmArgs.addAll(childJvmArgs());
-        if (scenario.load == Load.ATTACH_AFTER_START && Runtime.version().feature() >= 21) {
+        if ((scenario.load == Load.ATTACH_AFTER_START || scenario.detachAndReattach)
+                && JavaProcess.javaFeatureVersion() >= 21) {
             jvmArgs.add("-XX:+EnableDynamicAgentLoading"); // JDK 21+ warns about dynamically loaded agents
         }
         JavaProcess.Builder builder = JavaProcess.builder(BackpressureJob.class.getName())
@@ -449,6 +518,13 @@ public abstract class FlinkBufferPoolScenario {
             if (scenario.idle.contains(t.vertex)) {
                 assertTrue(t.idleRatio > HIGH_THRESHOLD, what + " is mostly idle");
             }
+            String key = FlinkMetricsOracle.key(t.vertex, t.subtask);
+            if (scenario.idleSubtasks.contains(key)) {
+                assertTrue(t.idleRatio > HIGH_THRESHOLD, what + " is mostly idle");
+            }
+            if (scenario.busySubtasks.contains(key)) {
+                assertTrue(t.busyRatio > HIGH_THRESHOLD, what + " is mostly busy");
+            }
             if (scenario.isSink(t.vertex)) {
                 assertTrue(Double.isNaN(t.outPoolUsage), "OutPoolUsage of sink " + what + " is NaN (no output pool)");
             } else {
@@ -487,8 +563,16 @@ public abstract class FlinkBufferPoolScenario {
             if (kind != null && scenario.kinds.containsKey(vertex)) {
                 assertEquals(scenario.kinds.get(vertex), kind, "Flink's kind of backpressure of " + f);
             }
-            if (scenario.idle.contains(vertex) && f.has(IDLE_MS)) {
+            if ((scenario.idle.contains(vertex) || scenario.idleSubtasks.contains(entry.getKey())) && f.has(IDLE_MS)) {
                 assertTrue(f.number(IDLE_MS) / 1000 > HIGH_THRESHOLD, "Flink sees " + f + " mostly idle");
+            }
+            if (scenario.busySubtasks.contains(entry.getKey()) && f.has(IDLE_MS)) {
+                assertTrue(f.number(IDLE_MS) / 1000 < HIGH_THRESHOLD, "Flink sees " + f + " mostly not idle");
+            }
+            Boolean backlog = scenario.inputBacklog.get(entry.getKey());
+            if (backlog != null) {
+                assertEquals(backlog, f.number(IN_POOL_USAGE) > HIGH_THRESHOLD, "Flink sees the input buffers of "
+                        + f + (backlog ? " mostly in use: a backlog in its channels" : " mostly free"));
             }
             if (scenario.remoteInput.contains(vertex)) {
                 assertTrue(f.number(IN_POOL_USAGE) > 0 && f.number(EXCLUSIVE_USAGE) > 0,

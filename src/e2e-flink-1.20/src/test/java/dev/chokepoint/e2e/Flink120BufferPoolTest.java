@@ -22,18 +22,11 @@ class Flink120BufferPoolTest extends FlinkBufferPoolScenario {
 
     @Override
     protected String flinkLevel(TaskMetrics flink) {
-        if (!flink.has(FlinkMetricsOracle.BACK_PRESSURED_MS)) {
-            return null;
-        }
-        return level(flink.number(FlinkMetricsOracle.BACK_PRESSURED_MS) / 1000);
+        return levelByBackPressuredTime(flink);
     }
 
     @Override
     protected String flinkKind(TaskMetrics flink) {
-        if (!flink.has(FlinkMetricsOracle.SOFT_BACK_PRESSURED_MS) || !flink.has(FlinkMetricsOracle.HARD_BACK_PRESSURED_MS)) {
-            return null;
-        }
-        return flink.number(FlinkMetricsOracle.HARD_BACK_PRESSURED_MS) > flink.number(FlinkMetricsOracle.SOFT_BACK_PRESSURED_MS)
-                ? HARD : SOFT;
+        return kindBySoftHardTime(flink);
     }
 }
