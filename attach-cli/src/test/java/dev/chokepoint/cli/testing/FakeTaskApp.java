@@ -14,7 +14,9 @@ import java.util.concurrent.locks.LockSupport;
  * names, some threads parked in a "buffer request" ({@link BufferPool#requestBuffer}, named to the
  * agent with {@code frames=}), some idle, some helper threads that must not count. Reads commands
  * on stdin: {@code stop <thread name>} ends that thread; {@code start <thread name> blocked|idle|switchable}
- * starts one; {@code switch <thread name>} moves a switchable thread between idle and blocked.
+ * starts one; {@code switch <thread name>} moves a switchable thread between idle and blocked;
+ * {@code burn <n>} starts n threads (not task threads) that spin on the CPU until the JVM ends;
+ * {@code jmx} creates the platform MBean server, as a host that uses JMX itself does.
  */
 public final class FakeTaskApp {
 
@@ -61,6 +63,17 @@ public final class FakeTaskApp {
                 int space = line.lastIndexOf(' ');
                 start(line.substring(6, space), TASK_THREADS, line.endsWith("blocked"));
                 System.out.println("started " + line.substring(6, space));
+            } else if (line.equals("jmx")) {
+                java.lang.management.ManagementFactory.getPlatformMBeanServer();
+                System.out.println("platform MBean server ready");
+            } else if (line.startsWith("burn ")) {
+                int n = Integer.parseInt(line.substring(5).trim());
+                for (int i = 0; i < n; i++) {
+                    Thread burner = new Thread(FakeTaskApp::burn, "burner-" + i);
+                    burner.setDaemon(true);
+                    burner.start();
+                }
+                System.out.println("burning " + n);
             } else if (line.startsWith("switch ")) {
                 AtomicBoolean blocked = SWITCHES.get(line.substring(7));
                 if (blocked != null) {
@@ -121,6 +134,14 @@ public final class FakeTaskApp {
         }
         if (sink == 42) {
             System.out.println(sink);
+        }
+    }
+
+    /** Keeps one core busy: never sleeps, never blocks. */
+    private static void burn() {
+        long x = 1;
+        while (x != 0) {
+            x = x * 6364136223846793005L + 1442695040888963407L;
         }
     }
 
