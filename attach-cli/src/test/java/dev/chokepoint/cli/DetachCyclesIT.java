@@ -53,6 +53,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class DetachCyclesIT {
 
+    /** Classes the JDK may load lazily during the last ten cycles; a per-cycle leak would add ten. */
+    private static final int LATE_JDK_CLASSES = 3;
+
     private static final int CYCLES = 20;
     private static final int CLASS_SLACK = 10;
     private static final String NO_REFLECTION_INFLATION = "-Dsun.reflect.inflationThreshold=2147483647";
@@ -111,8 +114,11 @@ class DetachCyclesIT {
                 int afterFirst = loaded.get(0);
                 int max = loaded.stream().mapToInt(Integer::intValue).max().getAsInt();
                 assertTrue(max - afterFirst <= CLASS_SLACK, "classes grow cycle after cycle\n" + history);
+                // A class leaked per cycle adds ten over the last ten cycles; the JDK may still load one or
+                // two of its own classes late (seen: one, at cycle 16), which is not growth per cycle.
                 int tenthCycle = loaded.get(CYCLES / 2 - 1);
-                assertTrue(loaded.get(CYCLES - 1) <= tenthCycle, "classes still grow over the last ten cycles\n" + history);
+                assertTrue(loaded.get(CYCLES - 1) - tenthCycle <= LATE_JDK_CLASSES,
+                        "classes still grow over the last ten cycles\n" + history);
                 assertEquals(threadsBefore, hostThreads(threads), "the JVM's own threads are back to those before\n" + history);
 
                 // attaching again works and reports what it should
