@@ -64,6 +64,21 @@ public final class BackpressureJob {
     private BackpressureJob() {
     }
 
+    /** What every test MiniCluster needs: temp files under target/, no fixed port, loopback only. */
+    public static Configuration localClusterConfiguration() {
+        Configuration conf = new Configuration();
+        // Flink leaves blob, netty and rpc files in its temp dirs: keep them under target/.
+        String tmp = System.getProperty("java.io.tmpdir");
+        new File(tmp).mkdirs();
+        conf.setString("io.tmp.dirs", tmp);
+        // No fixed ports and nothing reachable from outside this machine.
+        conf.setString("rest.bind-address", "127.0.0.1");
+        conf.setString("rest.address", "127.0.0.1");
+        conf.setString("rest.bind-port", "0");
+        conf.setString("rest.port", "0");
+        return conf;
+    }
+
     public static void main(String[] args) throws Exception {
         java.util.Map<String, String> options = new java.util.HashMap<>();
         for (String arg : args) {
@@ -77,16 +92,7 @@ public final class BackpressureJob {
         String sink = options.getOrDefault("sink", "slow");
         int taskManagers = Integer.parseInt(options.getOrDefault("taskmanagers", "1"));
 
-        Configuration conf = new Configuration();
-        // Flink leaves blob, netty and rpc files in its temp dirs: keep them under target/.
-        String tmp = System.getProperty("java.io.tmpdir");
-        new File(tmp).mkdirs();
-        conf.setString("io.tmp.dirs", tmp);
-        // No fixed ports and nothing reachable from outside this machine.
-        conf.setString("rest.bind-address", "127.0.0.1");
-        conf.setString("rest.address", "127.0.0.1");
-        conf.setString("rest.bind-port", "0");
-        conf.setString("rest.port", "0");
+        Configuration conf = localClusterConfiguration();
         if (taskManagers > 1) {
             // 1.12 reads only the old key, 1.20 the new one (the old as a deprecated fallback).
             conf.setString("local.number-taskmanager", Integer.toString(taskManagers));

@@ -8,7 +8,6 @@ import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 
@@ -31,14 +30,7 @@ public final class ChurnJobs {
     }
 
     public static void main(String[] args) throws Exception {
-        Configuration conf = new Configuration();
-        String tmp = System.getProperty("java.io.tmpdir");
-        new File(tmp).mkdirs();
-        conf.setString("io.tmp.dirs", tmp);
-        conf.setString("rest.bind-address", "127.0.0.1");
-        conf.setString("rest.address", "127.0.0.1");
-        conf.setString("rest.bind-port", "0");
-        conf.setString("rest.port", "0");
+        Configuration conf = BackpressureJob.localClusterConfiguration();
         // Flink keeps finished jobs' graphs for its web UI (an hour, unbounded): keep one, so that
         // the heap compares what the agent keeps, not Flink's job archive.
         conf.setString("jobstore.max-capacity", "1");
