@@ -65,6 +65,11 @@ final class AgentView implements AgentMXBean {
     }
 
     @Override
+    public long getSamplerCpuTimeNanos() {
+        return loop.cpuTimeNanos();
+    }
+
+    @Override
     public String getInstrumentation() {
         return loop.probes().status();
     }

@@ -19,6 +19,7 @@ import dev.chokepoint.agent.sample.StackSampler;
 import dev.chokepoint.bootstrap.ChokepointBridge;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +47,7 @@ final class SamplingLoop implements Runnable, SubtaskRegistry.Listener, StackSam
     private volatile AgentConfig config;
     private volatile AgentConfig pending;
     private volatile boolean running = true;
-    private Thread thread;
+    private volatile Thread thread;
     private TaskThreadSelector selector;
     private BufferRequestFrames frames;
     private long tick;
@@ -157,7 +158,7 @@ final class SamplingLoop implements Runnable, SubtaskRegistry.Listener, StackSam
                     TaskThreadName subtask = selector.identify(thread.getName(), group.getName());
                     if (subtask != null) {
                         ThreadWaits waits = timing ? probes.recorder().forThread(thread.getId()) : null;
-                        sampler.add(thread, subtask, waits != null && waits.waiting(), frames, this);
+                        sampler.add(thread, subtask, waits, frames, this);
                     }
                 } catch (Throwable t) {
                     // One thread we cannot read (e.g. a name the threads regex cannot handle) costs
@@ -199,8 +200,7 @@ final class SamplingLoop implements Runnable, SubtaskRegistry.Listener, StackSam
     }
 
     @Override
-    public void sampled(Thread thread, TaskThreadName subtask, ThreadState state) {
-        ThreadWaits waits = probes.timing() ? probes.recorder().forThread(thread.getId()) : null;
+    public void sampled(Thread thread, TaskThreadName subtask, ThreadState state, ThreadWaits waits) {
         SubtaskState subtaskState = registry.observe(subtask, tick, subtask.legacySourceThread(), state, waits,
                 tickStartNanos);
         if (subtaskState.needsBinding() && !subtask.legacySourceThread()) {
@@ -268,6 +268,20 @@ final class SamplingLoop implements Runnable, SubtaskRegistry.Listener, StackSam
 
     TickCost cost() {
         return cost;
+    }
+
+    /** Read on the JMX reader's thread, so the sampler pays nothing for it. */
+    long cpuTimeNanos() {
+        try {
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            if (!threads.isThreadCpuTimeSupported() || !threads.isThreadCpuTimeEnabled()) {
+                return -1L;
+            }
+            Thread sampler = thread;
+            return sampler == null ? -1L : threads.getThreadCpuTime(sampler.getId());
+        } catch (RuntimeException e) {
+            return -1L;
+        }
     }
 
     FlinkProbes probes() {

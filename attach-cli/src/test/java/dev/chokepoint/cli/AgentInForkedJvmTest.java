@@ -63,6 +63,11 @@ class AgentInForkedJvmTest {
                 long ticks = (Long) reader.agentAttribute("SamplingTicks").orElseThrow();
                 await().atMost(STARTUP).until(() -> (Long) reader.agentAttribute("SamplingTicks").orElseThrow() > ticks);
                 assertTrue((Double) reader.agentAttribute("TickP99Micros").orElseThrow() > 0);
+                // one thread's CPU time: more than nothing after all those ticks, never more than the time it had
+                long cpu = (Long) reader.agentAttribute("SamplerCpuTimeNanos").orElseThrow();
+                long uptimeNanos = 1_000_000L * (Long) jmx.mbeans().getAttribute(
+                        new javax.management.ObjectName("java.lang:type=Runtime"), "Uptime");
+                assertTrue(cpu > 0 && cpu < uptimeNanos, "sampler CPU " + cpu + " ns in " + uptimeNanos + " ns");
 
                 send(app, "stop MapOp (2/2)#0");
                 // Dropped within one window (20 ticks of 10 ms); a generous bound for a loaded machine.

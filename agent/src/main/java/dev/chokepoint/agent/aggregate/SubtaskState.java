@@ -6,6 +6,7 @@ import dev.chokepoint.agent.discover.TaskThreadName;
 import dev.chokepoint.agent.flink.FlinkTask;
 import dev.chokepoint.agent.instrument.ThreadWaits;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.PackedHistogram;
 
 /**
  * One subtask: its sample window, blocked time and wait times, written by the sampler thread and
@@ -22,7 +23,12 @@ public final class SubtaskState {
     private volatile double blockedMsPerSecond;
     private volatile FlinkTask task;
     private volatile Histogram publishedWaits;
-    private Histogram windowWaits;
+    /**
+     * The wait records of the subtask's threads, drained once per window rather than at every tick:
+     * a drain walks the whole histogram, which at every tick was most of a tick's cost.
+     */
+    private ThreadWaits taskThreadWaits;
+    private ThreadWaits legacySourceWaits;
     private int ticksInWindow;
     private boolean bindAttempted;
 
@@ -88,10 +94,11 @@ public final class SubtaskState {
         }
         if (waits != null) {
             tickBlockedNanos += waits.takeBlockedSince(nowNanos);
-            if (windowWaits == null) {
-                windowWaits = newHistogram();
+            if (isLegacySourceThread) {
+                legacySourceWaits = waits;
+            } else {
+                taskThreadWaits = waits;
             }
-            waits.drainInto(windowWaits);
         }
     }
 
@@ -111,9 +118,7 @@ public final class SubtaskState {
         blockedMsPerSecond = blockedTime.msPerSecond();
         if (++ticksInWindow >= window.size()) {
             ticksInWindow = 0;
-            Histogram done = windowWaits;
-            publishedWaits = done;
-            windowWaits = null; // the published one is read by JMX threads from now on: never written again
+            publishedWaits = drainWaits(); // read by JMX threads from now on: never written again
         }
     }
 
@@ -124,7 +129,27 @@ public final class SubtaskState {
         ticksInWindow = 0;
     }
 
-    private static Histogram newHistogram() {
-        return new Histogram(1, ThreadWaits.HIGHEST_MICROS, 2);
+    /**
+     * The waits recorded since the previous window closed, or null when there were none. Forgets
+     * the records, so that a thread that has ended is not kept past the window; the live ones are
+     * seen again at the next tick.
+     */
+    private Histogram drainWaits() {
+        Histogram waits = null;
+        waits = drain(taskThreadWaits, waits);
+        waits = drain(legacySourceWaits, waits);
+        taskThreadWaits = null;
+        legacySourceWaits = null;
+        return waits;
+    }
+
+    private static Histogram drain(ThreadWaits threadWaits, Histogram into) {
+        if (threadWaits == null || !threadWaits.hasUndrainedWaits()) {
+            return into; // a thread parked in one long wait has nothing to drain: no histogram for it
+        }
+        // Packed: most of a full histogram's buckets stay empty, and there is one per subtask.
+        Histogram waits = into != null ? into : new PackedHistogram(1, ThreadWaits.HIGHEST_MICROS, 2);
+        threadWaits.drainInto(waits);
+        return waits;
     }
 }

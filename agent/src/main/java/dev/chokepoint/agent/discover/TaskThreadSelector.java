@@ -38,11 +38,6 @@ public final class TaskThreadSelector {
      * thread's name and group, both cheap, so it can run on every thread at every tick.
      */
     public TaskThreadName identify(String threadName, String groupName) {
-        for (String prefix : HELPER_PREFIXES) {
-            if (threadName.startsWith(prefix)) {
-                return null;
-            }
-        }
         if (userRegex == null && !FLINK_TASK_THREAD_GROUP.equals(groupName)) {
             return null;
         }
@@ -77,6 +72,11 @@ public final class TaskThreadSelector {
     }
 
     private TaskThreadName resolve(String threadName) {
+        for (String prefix : HELPER_PREFIXES) {
+            if (threadName.startsWith(prefix)) {
+                return NOT_A_TASK;
+            }
+        }
         if (userRegex == null) {
             TaskThreadName flink = TaskThreadName.parseFlink(threadName);
             return flink == null ? NOT_A_TASK : flink;

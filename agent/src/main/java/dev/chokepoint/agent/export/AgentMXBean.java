@@ -29,6 +29,13 @@ public interface AgentMXBean {
 
     double getTickMaxMicros();
 
+    /**
+     * CPU time the sampler thread has used since it started, or -1 where the JVM does not measure
+     * thread CPU time. Unlike the tick times, not inflated by a busy machine: divided by the
+     * elapsed time, the share of one core the agent costs.
+     */
+    long getSamplerCpuTimeNanos();
+
     /** What the buffer-request instrumentation times, or why it is off. */
     String getInstrumentation();
 

@@ -22,9 +22,18 @@ public final class ThreadWaits {
     private final long threadId;
     private final String threadName;
     private final WeakReference<Thread> thread;
-    private final SingleWriterRecorder recorder = new SingleWriterRecorder(1, HIGHEST_MICROS, 2);
+    /**
+     * Packed and auto-sized: a full histogram of this range is 18 KB, two of them per thread, and
+     * only the few buckets a thread's waits fall in are used. Recording costs a little more, which
+     * only a wait of a microsecond or more pays.
+     */
+    private final SingleWriterRecorder recorder = new SingleWriterRecorder(2, true);
     private volatile long waitStartNanos;
     private volatile long completedNanos;
+    /** Waits recorded in the histogram so far (single writer, like the recorder). */
+    private volatile long recordedWaits;
+    /** Sampler thread only: {@link #recordedWaits} at the last drain. */
+    private long drainedWaits;
     /** Sampler thread only: blocked time up to the previous tick. */
     private long sampledNanos;
     /** Sampler thread only: the histogram last handed out by the recorder, to be recycled. */
@@ -60,6 +69,7 @@ public final class ThreadWaits {
         waitStartNanos = 0L;
         if (waited >= MIN_RECORDED_NANOS) {
             recorder.recordValue(Math.min(HIGHEST_MICROS, waited / 1000));
+            recordedWaits = recordedWaits + 1;
         }
     }
 
@@ -88,8 +98,14 @@ public final class ThreadWaits {
         return delta;
     }
 
+    /** Sampler thread only: true when waits were recorded since the last {@link #drainInto}. */
+    public boolean hasUndrainedWaits() {
+        return recordedWaits != drainedWaits;
+    }
+
     /** Sampler thread only: adds the waits recorded since the last call to {@code target}. */
     public void drainInto(Histogram target) {
+        drainedWaits = recordedWaits; // read first: a wait recorded meanwhile is drained now or next time
         Histogram interval = recorder.getIntervalHistogram(lastInterval);
         target.add(interval);
         lastInterval = interval; // the recorder only takes back histograms it handed out

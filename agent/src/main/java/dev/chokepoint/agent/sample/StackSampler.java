@@ -4,6 +4,7 @@ import dev.chokepoint.agent.classify.BufferRequestFrames;
 import dev.chokepoint.agent.classify.ThreadState;
 import dev.chokepoint.agent.classify.WorkWaitFrames;
 import dev.chokepoint.agent.discover.TaskThreadName;
+import dev.chokepoint.agent.instrument.ThreadWaits;
 
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -22,15 +23,16 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class StackSampler {
 
-    /** Receives each sampled thread's state. */
+    /** Receives each sampled thread's state, with the wait record it was added with. */
     public interface Sink {
-        void sampled(Thread thread, TaskThreadName subtask, ThreadState state);
+        void sampled(Thread thread, TaskThreadName subtask, ThreadState state, ThreadWaits waits);
     }
 
     private final ThreadMXBean threads;
     private long[] ids = new long[64];
     private Thread[] waiting = new Thread[64];
     private TaskThreadName[] owners = new TaskThreadName[64];
+    private ThreadWaits[] waits = new ThreadWaits[64];
     private boolean[] onCondition = new boolean[64];
     private int waitingCount;
     private int sampled;
@@ -43,26 +45,28 @@ public final class StackSampler {
     /**
      * Samples one thread of {@code subtask}: at once when its state settles it, else in {@link #finish}.
      *
-     * @param inBufferRequest what the instrumentation knows: the thread is inside a blocking request now
+     * @param threadWaits what the instrumentation knows of the thread (inside a blocking request
+     *                    now or not), null when it has not timed any of its requests; looked up once
+     *                    per tick by the caller and handed on to the sink
      */
-    public void add(Thread thread, TaskThreadName subtask, boolean inBufferRequest, BufferRequestFrames frames,
+    public void add(Thread thread, TaskThreadName subtask, ThreadWaits threadWaits, BufferRequestFrames frames,
                     Sink sink) {
         Thread.State state = thread.getState();
         if (state == Thread.State.TERMINATED) {
             return;
         }
         sampled++;
-        if (inBufferRequest) {
-            sink.sampled(thread, subtask, ThreadState.IN_BUFFER_REQUEST);
+        if (threadWaits != null && threadWaits.waiting()) {
+            sink.sampled(thread, subtask, ThreadState.IN_BUFFER_REQUEST, threadWaits);
             return;
         }
         if (state == Thread.State.RUNNABLE || state == Thread.State.NEW) {
-            sink.sampled(thread, subtask, ThreadState.BUSY);
+            sink.sampled(thread, subtask, ThreadState.BUSY, threadWaits);
             return;
         }
         boolean condition = LockSupport.getBlocker(thread) instanceof Condition;
         if (condition && frames.builtInOnly()) {
-            sink.sampled(thread, subtask, ThreadState.WAITING_FOR_WORK);
+            sink.sampled(thread, subtask, ThreadState.WAITING_FOR_WORK, threadWaits);
             return;
         }
         if (waitingCount == ids.length) {
@@ -70,11 +74,13 @@ public final class StackSampler {
             ids = Arrays.copyOf(ids, grown);
             waiting = Arrays.copyOf(waiting, grown);
             owners = Arrays.copyOf(owners, grown);
+            waits = Arrays.copyOf(waits, grown);
             onCondition = Arrays.copyOf(onCondition, grown);
         }
         ids[waitingCount] = thread.getId();
         waiting[waitingCount] = thread;
         owners[waitingCount] = subtask;
+        waits[waitingCount] = threadWaits;
         onCondition[waitingCount] = condition;
         waitingCount++;
     }
@@ -93,11 +99,12 @@ public final class StackSampler {
                     sampled--; // ended since add(): it has no sample to give
                     continue;
                 }
-                sink.sampled(waiting[i], owners[i], classify(info, onCondition[i], frames));
+                sink.sampled(waiting[i], owners[i], classify(info, onCondition[i], frames), waits[i]);
             }
         } finally {
             Arrays.fill(waiting, 0, waitingCount, null);
             Arrays.fill(owners, 0, waitingCount, null);
+            Arrays.fill(waits, 0, waitingCount, null);
             waitingCount = 0;
         }
     }

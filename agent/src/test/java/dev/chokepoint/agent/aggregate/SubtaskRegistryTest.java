@@ -3,13 +3,22 @@ package dev.chokepoint.agent.aggregate;
 import dev.chokepoint.agent.classify.SampleKind;
 import dev.chokepoint.agent.classify.ThreadState;
 import dev.chokepoint.agent.discover.TaskThreadName;
+import dev.chokepoint.agent.instrument.ThreadWaits;
+import dev.chokepoint.agent.instrument.WaitRecorder;
+import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SubtaskRegistryTest {
 
@@ -97,6 +106,57 @@ class SubtaskRegistryTest {
         registry.clear();
         assertEquals(0, registry.size());
         assertEquals(4, events.size());
+    }
+
+    @Test
+    void waitPercentilesDescribeTheLastFullWindowOfEveryThreadOfTheSubtask() throws Exception {
+        WaitRecorder recorder = new WaitRecorder();
+        ThreadWaits task = waitsOf(recorder, 2, 1);   // two waits of ~1 ms on the task thread
+        ThreadWaits legacy = waitsOf(recorder, 1, 3); // one of ~3 ms on the legacy source thread
+        long tick = 1;
+        for (; tick < 10; tick++) {
+            registry.observe(SOURCE_TASK, tick, false, ThreadState.BUSY, task, System.nanoTime());
+            registry.observe(SOURCE_LEGACY, tick, true, ThreadState.BUSY, legacy, System.nanoTime());
+            registry.endTick(tick, 1);
+        }
+        assertNull(states.get(0).waits(), "nothing published before the first full window");
+        registry.observe(SOURCE_TASK, tick, false, ThreadState.BUSY, task, System.nanoTime());
+        registry.observe(SOURCE_LEGACY, tick, true, ThreadState.BUSY, legacy, System.nanoTime());
+        registry.endTick(tick++, 1);
+        Histogram first = states.get(0).waits();
+        assertNotNull(first);
+        assertEquals(3, first.getTotalCount(), "the waits of both threads");
+        assertTrue(first.getMaxValue() >= 3_000, "the longest is the legacy thread's: " + first.getMaxValue());
+
+        for (int i = 0; i < 10; i++, tick++) {
+            registry.observe(SOURCE_TASK, tick, false, ThreadState.BUSY, task, System.nanoTime());
+            registry.endTick(tick, 1);
+        }
+        assertNull(states.get(0).waits(), "a window without waits has none, the earlier ones are gone");
+        assertEquals(3, first.getTotalCount(), "a published window is never written again");
+
+        ThreadWaits later = waitsOf(recorder, 1, 1);
+        for (int i = 0; i < 10; i++, tick++) {
+            registry.observe(SOURCE_TASK, tick, false, ThreadState.BUSY, later, System.nanoTime());
+            registry.endTick(tick, 1);
+        }
+        Histogram third = states.get(0).waits();
+        assertNotSame(first, third);
+        assertEquals(1, third.getTotalCount(), "only the waits of the last window");
+    }
+
+    /** A real thread making {@code count} timed waits of {@code millis} through the recorder, as the rewritten wait does. */
+    private static ThreadWaits waitsOf(WaitRecorder recorder, int count, long millis) throws InterruptedException {
+        Thread thread = new Thread(() -> {
+            for (int i = 0; i < count; i++) {
+                long started = recorder.requestStarted();
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
+                recorder.requestEnded(started);
+            }
+        });
+        thread.start();
+        thread.join();
+        return recorder.forThread(thread.getId());
     }
 
     private void observe(TaskThreadName name, long tick, ThreadState state) {

@@ -2,6 +2,8 @@ package dev.chokepoint.agent.sample;
 
 import dev.chokepoint.agent.classify.BufferRequestFrames;
 import dev.chokepoint.agent.classify.ThreadState;
+import dev.chokepoint.agent.instrument.ThreadWaits;
+import dev.chokepoint.agent.instrument.WaitRecorder;
 import dev.chokepoint.agent.config.FrameSignature;
 import dev.chokepoint.agent.discover.TaskThreadName;
 import org.junit.jupiter.api.AfterEach;
@@ -21,6 +23,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 /** Samples real threads of this JVM, parked where the test put them. */
 class StackSamplerTest {
@@ -72,15 +75,25 @@ class StackSamplerTest {
 
     @Test
     void aThreadTheInstrumentationReportsInARequestIsSettledWithoutAWalk() throws Exception {
-        Thread parked = start("Timed (1/1)#0", this::parkUntilStopped);
+        WaitRecorder recorder = new WaitRecorder();
+        Thread parked = start("Timed (1/1)#0", () -> {
+            recorder.requestStarted(); // as the rewritten wait does before it waits
+            parkUntilStopped();
+        });
         awaitState(parked, Thread.State.WAITING);
+        ThreadWaits waits = recorder.forThread(parked.getId());
         StackSampler sampler = new StackSampler(ManagementFactory.getThreadMXBean());
         Map<String, ThreadState> verdicts = new HashMap<>();
-        StackSampler.Sink sink = (t, s, state) -> verdicts.put(s.subtaskName(), state);
-        sampler.add(parked, TaskThreadName.parseFlink(parked.getName()), true, frames, sink);
+        Map<String, ThreadWaits> handedOn = new HashMap<>();
+        StackSampler.Sink sink = (t, s, state, w) -> {
+            verdicts.put(s.subtaskName(), state);
+            handedOn.put(s.subtaskName(), w);
+        };
+        sampler.add(parked, TaskThreadName.parseFlink(parked.getName()), waits, frames, sink);
         sampler.finish(frames, 16, sink);
         assertEquals(ThreadState.IN_BUFFER_REQUEST, verdicts.get("Timed (1/1)#0"));
         assertEquals(0, sampler.takeWalkedCount());
+        assertSame(waits, handedOn.get("Timed (1/1)#0"), "the sink gets the record the thread was added with");
     }
 
     @Test
@@ -89,8 +102,8 @@ class StackSamplerTest {
         done.join();
         StackSampler sampler = new StackSampler(ManagementFactory.getThreadMXBean());
         Map<String, ThreadState> verdicts = new HashMap<>();
-        StackSampler.Sink sink = (t, s, state) -> verdicts.put(s.subtaskName(), state);
-        sampler.add(done, TaskThreadName.parseFlink(done.getName()), false, frames, sink);
+        StackSampler.Sink sink = (t, s, state, w) -> verdicts.put(s.subtaskName(), state);
+        sampler.add(done, TaskThreadName.parseFlink(done.getName()), null, frames, sink);
         sampler.finish(frames, 32, sink);
         assertEquals(0, sampler.takeSampledCount());
         assertEquals(Collections.emptyMap(), verdicts);
@@ -127,9 +140,9 @@ class StackSamplerTest {
     private static Map<String, ThreadState> sample(StackSampler sampler, BufferRequestFrames frames, int depth,
                                                Thread... toSample) {
         Map<String, ThreadState> verdicts = new HashMap<>();
-        StackSampler.Sink sink = (thread, subtask, state) -> verdicts.put(subtask.subtaskName(), state);
+        StackSampler.Sink sink = (thread, subtask, state, waits) -> verdicts.put(subtask.subtaskName(), state);
         for (Thread thread : toSample) {
-            sampler.add(thread, TaskThreadName.parseFlink(thread.getName()), false, frames, sink);
+            sampler.add(thread, TaskThreadName.parseFlink(thread.getName()), null, frames, sink);
         }
         sampler.finish(frames, depth, sink);
         assertEquals(toSample.length, sampler.takeSampledCount());
