@@ -63,6 +63,11 @@ final class AgentProbe {
         return (Double) get("TickMaxMicros");
     }
 
+    /** CPU time of the agent's sampler thread so far (-1 where the JVM does not measure it). */
+    long samplerCpuNanos() {
+        return (Long) get("SamplerCpuTimeNanos");
+    }
+
     /** What the buffer-request instrumentation times, or why it is off or paused. */
     String instrumentation() {
         return (String) get("Instrumentation");

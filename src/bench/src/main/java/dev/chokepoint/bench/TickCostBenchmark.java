@@ -269,7 +269,7 @@ public final class TickCostBenchmark {
         // With its defaults the agent must be timing the stand-in's wait, with every blocked thread in it.
         boolean instrumentationOk = mode != Mode.DEFAULTS
                 || (instrumentation.startsWith("timing ") && instrumentation.contains(TIMED_WAIT) && timedThreads >= blocked);
-        return new ModeResult(mode, ours.micros, ours.walked, expectedWalked, ours.missed, agentP99, agentMax,
+        return new ModeResult(mode, ours.micros, ours.cpuMicrosPerTick, ours.walked, expectedWalked, ours.missed, agentP99, agentMax,
                 verdictsOk, instrumentation, timedThreads, instrumentationOk);
     }
 
@@ -346,6 +346,8 @@ public final class TickCostBenchmark {
         int read = 0;
         long missed = 0;
         long last = agent.ticks();
+        long firstTick = last;
+        long firstCpu = agent.samplerCpuNanos();
         double lastValue = agent.lastTickMicros();
         long deadline = System.nanoTime() + tickTimeoutNanos(options.ticks);
         while (read < micros.length) {
@@ -380,7 +382,11 @@ public final class TickCostBenchmark {
             last = after;
             lastValue = value;
         }
-        return new AgentTicks(Percentiles.of(micros), Percentiles.of(walked), missed);
+        // CPU, not wall time: what the sampler costs the machine, whatever else the machine runs meanwhile
+        long cpu = agent.samplerCpuNanos();
+        long ticks = agent.ticks() - firstTick;
+        double cpuMicrosPerTick = cpu < 0 || firstCpu < 0 || ticks <= 0 ? Double.NaN : (cpu - firstCpu) / 1000.0 / ticks;
+        return new AgentTicks(Percentiles.of(micros), Percentiles.of(walked), missed, cpuMicrosPerTick);
     }
 
     /** How many fake threads the agent reports as expected: HIGH for the blocked ones, OK for the others. */
@@ -471,8 +477,9 @@ public final class TickCostBenchmark {
                 + baselinePauseNanos / 1_000_000 + " ms apart; the agent's sampler keeps ticking meanwhile (it cannot be paused)");
         System.out.println();
         System.out.println("| N | agent configuration | WalkedThreads | ours median µs/tick | ours p99 µs/tick | ours µs/thread "
-                + "| getStackTrace() median µs/tick | ratio | getThreadInfo(all, ∞) median µs/tick | ratio |");
-        System.out.println("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+                + "| ours CPU µs/tick | CPU % of one core | getStackTrace() median µs/tick | ratio "
+                + "| getThreadInfo(all, ∞) median µs/tick | ratio |");
+        System.out.println("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Result r : results) {
             for (ModeResult m : r.modes) {
                 double ours = m.ours.median();
@@ -482,6 +489,8 @@ public final class TickCostBenchmark {
                         + " | " + f1(ours)
                         + " | " + f1(m.ours.at(99))
                         + " | " + f2(ours / r.n)
+                        + " | " + f1(m.cpuMicrosPerTick)
+                        + " | " + f2(100.0 * m.cpuMicrosPerTick / (delayMillis * 1000.0))
                         + " | " + f1(r.stackTraces.median())
                         + " | " + ratio(r.stackTraces.median() / ours)
                         + " | " + f1(r.threadInfos.median())
@@ -520,7 +529,9 @@ public final class TickCostBenchmark {
                     + " | " + f1(r.threadInfos.at(99)) + " (" + r.threadInfos.count() + ") |");
         }
         System.out.println();
-        System.out.println("Ratio = baseline median / ours median (the same baseline for every configuration of an N). "
+        System.out.println("Ours CPU = the agent's SamplerCpuTimeNanos over the ticks read, per tick: what the sampler "
+                + "costs, unlike the wall times not inflated when the machine is busy; % of one core at the agent's delay. "
+                + "Ratio = baseline median / ours median (the same baseline for every configuration of an N). "
                 + "WalkedThreads = the agent's median over the ticks read. TimedThreads = the agent's count of threads "
                 + "seen in an instrumented wait, after the ticks were read (with instrument=false it still holds earlier "
                 + "threads until it forgets the ended ones). Sampling errors: " + errors
@@ -573,10 +584,11 @@ public final class TickCostBenchmark {
         return String.format(Locale.ROOT, "%.1f×", v);
     }
 
-    private record AgentTicks(Percentiles micros, Percentiles walked, long missed) {
+    private record AgentTicks(Percentiles micros, Percentiles walked, long missed, double cpuMicrosPerTick) {
     }
 
-    private record ModeResult(Mode mode, Percentiles ours, Percentiles walked, int expectedWalked, long missed,
+    private record ModeResult(Mode mode, Percentiles ours, double cpuMicrosPerTick, Percentiles walked,
+                              int expectedWalked, long missed,
                               double agentP99, double agentMax, int verdictsOk, String instrumentation,
                               int timedThreads, boolean instrumentationOk) {
     }

@@ -7,6 +7,8 @@ import dev.chokepoint.agent.config.ConfigParser;
 import dev.chokepoint.agent.config.FrameSignature;
 import dev.chokepoint.agent.discover.TaskThreadName;
 import dev.chokepoint.agent.discover.TaskThreadSelector;
+import dev.chokepoint.agent.instrument.ThreadWaits;
+import dev.chokepoint.agent.instrument.WaitRecorder;
 import dev.chokepoint.agent.sample.StackSampler;
 import dev.chokepoint.bench.FakeTaskThreads.FakeTaskThread;
 import dev.chokepoint.bench.FakeTaskThreads.Role;
@@ -27,7 +29,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Predicate;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -135,8 +137,14 @@ class FakeTaskThreadsTest {
             int blocked = fake.count(Role.BLOCKED_ON_BUFFER);
             int idle = fake.count(Role.IDLE_IN_MAILBOX);
             int running = fake.count(Role.RUNNING);
-            Predicate<FakeTaskThread> instrumented = t -> t.role() == Role.BLOCKED_ON_BUFFER;
-            Predicate<FakeTaskThread> notInstrumented = t -> false;
+            // What the instrumentation holds for a thread inside a timed request: a record whose wait is in progress.
+            WaitRecorder recorder = new WaitRecorder();
+            recorder.requestStarted();
+            ThreadWaits inRequest = recorder.forThread(Thread.currentThread().getId());
+            assertTrue(inRequest.waiting());
+            Function<FakeTaskThread, ThreadWaits> instrumented =
+                    t -> t.role() == Role.BLOCKED_ON_BUFFER ? inRequest : null;
+            Function<FakeTaskThread, ThreadWaits> notInstrumented = t -> null;
 
             // defaults: the instrumentation reports the blocked threads inside a request, the idle ones are
             // parked on a Condition, the RUNNABLE one is busy: no stack is walked.
@@ -181,19 +189,19 @@ class FakeTaskThreadsTest {
     }
 
     /**
-     * One tick of the agent's sampler over the fake threads, {@code inBufferRequest} standing for what the
+     * One tick of the agent's sampler over the fake threads, {@code waits} standing for what the
      * instrumentation would report of each; returns how many stacks it walked.
      */
-    private static int sample(FakeTaskThreads fake, BufferRequestFrames frames, Predicate<FakeTaskThread> inBufferRequest,
+    private static int sample(FakeTaskThreads fake, BufferRequestFrames frames, Function<FakeTaskThread, ThreadWaits> waits,
                               Map<String, ThreadState> states) {
         StackSampler sampler = new StackSampler(ManagementFactory.getThreadMXBean());
         TaskThreadSelector selector = new TaskThreadSelector(null);
-        StackSampler.Sink sink = (thread, subtask, state) -> {
+        StackSampler.Sink sink = (thread, subtask, state, threadWaits) -> {
             assertEquals(thread.getName(), subtask.subtaskName());
             assertNull(states.put(subtask.subtaskName(), state), subtask.subtaskName() + " sampled twice");
         };
         for (FakeTaskThread t : fake.threads()) {
-            sampler.add(t, selector.identify(t.getName(), t.getThreadGroup().getName()), inBufferRequest.test(t),
+            sampler.add(t, selector.identify(t.getName(), t.getThreadGroup().getName()), waits.apply(t),
                     frames, sink);
         }
         sampler.finish(frames, AGENT_DEFAULT_DEPTH, sink);
