@@ -9,6 +9,7 @@ import dev.chokepoint.agent.instrument.FlinkProbes;
 
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -52,10 +53,19 @@ final class Chokepoint {
                 // Lets tools that list JVMs see the agent from the JVM's properties, without JMX.
                 System.setProperty(VERSION_PROPERTY, version());
                 AgentLog.info(version() + " started (" + how + "): " + config);
+                warnUnknownSystemProperties();
             } else {
                 apply(config);
                 AgentLog.info("reconfigured (" + how + "): " + config);
             }
+        }
+    }
+
+    private static void warnUnknownSystemProperties() {
+        List<String> unknown = ConfigParser.unknownSystemProperties(System.getProperties());
+        if (!unknown.isEmpty()) {
+            AgentLog.error("ignoring system properties " + unknown + ": no such setting; the settings are "
+                    + ConfigParser.SYSTEM_PROPERTY_PREFIX + "<key> for the keys " + ConfigParser.KEYS);
         }
     }
 

@@ -169,6 +169,8 @@ class BadInputTest {
                 arg("samples=10", null),
                 arg("", null),
                 new Row("agent argument over a bad system property", "delay=50ms", List.of("-Dchokepoint.delay=-5ms"), null),
+                // a misspelt key among the host's system properties: warned about, the agent runs on its defaults
+                new Row("misspelt -Dchokepoint.sample", null, List.of("-Dchokepoint.sample=20"), null),
                 file("valid.properties", "samples=10\ndelay=20ms\n", null)));
 
         if (!"root".equals(System.getProperty("user.name"))) {
@@ -208,6 +210,10 @@ class BadInputTest {
         if (row.expected == null) {
             assertTrue(stdout.contains("sampler=true\nmbean=true\nproperty=true\n"), both);
             assertTrue(stderr.lines().anyMatch(l -> l.startsWith("[chokepoint] ") && l.contains(" started (premain): ")), both);
+            List<String> unknown = row.systemProperties.stream().filter(p -> p.startsWith("-Dchokepoint.sample="))
+                    .map(p -> p.substring(2, p.indexOf('='))).collect(Collectors.toList());
+            assertEquals(unknown.isEmpty() ? 0 : 1, stderr.lines().filter(l -> l.startsWith("[chokepoint] ERROR ignoring system"
+                    + " properties " + unknown + ": no such setting")).count(), "one warning per misspelt property\n" + both);
             return;
         }
         assertTrue(stdout.endsWith("sampler=false\nmbean=false\nproperty=false\n"), both);

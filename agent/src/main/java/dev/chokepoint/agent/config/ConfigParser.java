@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +76,23 @@ public final class ConfigParser {
             }
         }
         return values;
+    }
+
+    /**
+     * {@code chokepoint.*} system properties that name no setting, e.g. a misspelt
+     * {@code -Dchokepoint.sample=20}. Not an error: system properties are the host's namespace, and
+     * a stray one should not cost it its monitor; but a typo must not pass in silence either.
+     */
+    public static List<String> unknownSystemProperties(Properties systemProperties) {
+        List<String> unknown = new ArrayList<>();
+        for (String name : systemProperties.stringPropertyNames()) {
+            if (name.startsWith(SYSTEM_PROPERTY_PREFIX)
+                    && !KEYS.contains(name.substring(SYSTEM_PROPERTY_PREFIX.length()))) {
+                unknown.add(name);
+            }
+        }
+        Collections.sort(unknown);
+        return unknown;
     }
 
     private static Map<String, String> fromSystemProperties(Properties systemProperties) {

@@ -41,6 +41,9 @@ public final class TaskView implements TaskMXBean, NotificationEmitter {
     private final ConfigSource configSource;
     private final ObjectName name;
     private final NotificationBroadcasterSupport notifications = new NotificationBroadcasterSupport(NOTIFICATIONS);
+    private static final long INPUT_READ_REUSE_NANOS = 20_000_000L;
+
+    private volatile InputRead lastInputRead;
     private BackPressureLevel lastLevel;
     private long sequence;
 
@@ -218,9 +221,35 @@ public final class TaskView implements TaskMXBean, NotificationEmitter {
         return NOTIFICATIONS.clone();
     }
 
+    /**
+     * One walk over the input channels serves every input attribute of one JMX read: a client's
+     * {@code getAttributes} calls each getter in turn, and the walk reads every channel by
+     * reflection. Reusing it for a few milliseconds also keeps InPoolUsage = floating + exclusive
+     * within one read.
+     */
     private FlinkTask.InputBuffers inputBuffers() {
         FlinkTask task = state.task();
-        return task == null ? null : task.inputBuffers();
+        if (task == null) {
+            return null;
+        }
+        long now = System.nanoTime();
+        InputRead last = lastInputRead;
+        if (last != null && now - last.atNanos < INPUT_READ_REUSE_NANOS) {
+            return last.buffers;
+        }
+        FlinkTask.InputBuffers buffers = task.inputBuffers();
+        lastInputRead = new InputRead(buffers, now);
+        return buffers;
+    }
+
+    private static final class InputRead {
+        final FlinkTask.InputBuffers buffers;
+        final long atNanos;
+
+        InputRead(FlinkTask.InputBuffers buffers, long atNanos) {
+            this.buffers = buffers;
+            this.atNanos = atNanos;
+        }
     }
 
     private BackPressureLevel level() {

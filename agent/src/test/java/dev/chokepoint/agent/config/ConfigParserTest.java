@@ -146,4 +146,16 @@ class ConfigParserTest {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigParser.parse(argument, NO_PROPERTIES));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
+
+    @Test
+    void misspeltSystemPropertiesAreListedAndKnownOnesAreNot() {
+        Properties properties = new Properties();
+        properties.setProperty("chokepoint.samples", "10");
+        properties.setProperty("chokepoint.sample", "20");
+        properties.setProperty("chokepoint.Delay", "5ms");
+        properties.setProperty("chokepointx.samples", "1");
+        properties.setProperty("java.version", "17");
+        assertEquals(Arrays.asList("chokepoint.Delay", "chokepoint.sample"),
+                ConfigParser.unknownSystemProperties(properties));
+    }
 }

@@ -14,7 +14,7 @@ import java.util.List;
  * the live report with the origin of the backpressure.
  *
  * <p>Usage: {@code java -cp <classpath> dev.chokepoint.demo.DemoMain [agent-jar]}, or the agent jar
- * in {@code -Dchokepoint.agent.jar}. {@code -Ddemo.seconds=N} stops after N seconds (default: run
+ * in {@code -Ddemo.agent.jar}. {@code -Ddemo.seconds=N} stops after N seconds (default: run
  * until Ctrl-C); {@code -Ddemo.dir} holds the job's log and temp files (default {@code target/demo}).
  */
 public final class DemoMain {
@@ -29,7 +29,7 @@ public final class DemoMain {
         List<String> cli = new ArrayList<>(List.of("demo", "--classpath", System.getProperty("java.class.path"),
                 "--seconds", Long.toString(Long.getLong("demo.seconds", 0)),
                 "--dir", Path.of(System.getProperty("demo.dir", "target/demo")).toAbsolutePath().toString()));
-        String agent = args.length > 0 ? args[0] : System.getProperty("chokepoint.agent.jar");
+        String agent = args.length > 0 ? args[0] : System.getProperty("demo.agent.jar");
         if (agent != null) {
             cli.add("--agent");
             cli.add(agent);

@@ -57,7 +57,7 @@ class DemoMainTest {
 
     private static JavaProcess demo(String... jvmArgs) throws Exception {
         return JavaProcess.builder(DemoMain.class.getName())
-                .jvmArgs("-Dchokepoint.agent.jar=" + JavaProcess.agentJar(), "-Ddemo.dir=target/demo-test")
+                .jvmArgs("-Ddemo.agent.jar=" + JavaProcess.agentJar(), "-Ddemo.dir=target/demo-test")
                 .jvmArgs(jvmArgs)
                 .start();
     }

@@ -11,14 +11,14 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Run in each benchmark fork's setup, after one buffer request on the benchmark thread that had to
- * wait. In an agent fork ({@code -Dchokepoint.bench.agent=true}) the agent's MBean must say that it
+ * wait. In an agent fork ({@code -Dbench.expect.agent=true}) the agent's MBean must say that it
  * times the wait in {@code LocalBufferPool.requestMemorySegmentBlocking} and must count the benchmark
  * thread among its timed threads (so the rewritten wait ran on it); in a fork without the agent there
  * must be neither the MBean nor the bridge class. Anything else fails the benchmark.
  */
 final class AgentCheck {
 
-    static final String EXPECT_AGENT = "chokepoint.bench.agent";
+    static final String EXPECT_AGENT = "bench.expect.agent";
     static final String CHECK_FILE = "chokepoint.bench.check.file";
     static final String EXPECTED_METHOD = "LocalBufferPool.requestMemorySegmentBlocking: CompletableFuture.get()";
 
