@@ -9,6 +9,7 @@ import net.bytebuddy.asm.MemberSubstitution;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.Nexus;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
@@ -48,7 +49,9 @@ public final class BufferRequestInstrumentation {
 
     /** Installs the transformer and retransforms the classes already loaded (dynamic attach). */
     public void install(Instrumentation instrumentation) {
+        disableNexus();
         transformer = new AgentBuilder.Default()
+                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(new Listener())
@@ -62,6 +65,22 @@ public final class BufferRequestInstrumentation {
                     }
                 })
                 .installOn(instrumentation);
+    }
+
+    /**
+     * The rewrite adds no type that needs initializing, so Byte Buddy's Nexus is not needed; left
+     * enabled, merely building an AgentBuilder sets it up through {@code sun.misc.Unsafe}, which
+     * JDK 24+ warns about in the host's output. The property is Byte Buddy's own, relocated into
+     * our shaded namespace, so it concerns our copy of Byte Buddy only.
+     */
+    private static void disableNexus() {
+        try {
+            if (System.getProperty(Nexus.PROPERTY) == null) {
+                System.setProperty(Nexus.PROPERTY, "true");
+            }
+        } catch (RuntimeException e) {
+            // a security manager that forbids it: the warning stays, nothing else changes
+        }
     }
 
     /** Removes the transformer and gives the classes it changed their original code back. */
