@@ -625,6 +625,16 @@ public final class TickCostBenchmark {
             printPauseRow(r.n, STACK_TRACES, pauses.get(phase(r.n, STACK_TRACES)));
             printPauseRow(r.n, THREAD_INFOS, pauses.get(phase(r.n, THREAD_INFOS)));
         }
+        System.out.println();
+        for (Result r : results) {
+            List<String> ours = new ArrayList<>();
+            for (ModeResult m : r.modes) {
+                TickPauses p = pauses.get(phase(r.n, m.mode.label));
+                ours.add(m.mode.label + " " + f1(p.stoppedMicros.median()) + " / " + f1(p.stoppedMicros.max()) + " µs");
+            }
+            System.out.println("- N=" + r.n + ": all threads stopped per tick of ours, p50 / max: " + String.join("; ", ours)
+                    + " (issue 6 aims at ≤ 1000 µs for one tick at N=256)");
+        }
     }
 
     private static void printPauseRow(int n, String api, TickPauses p) {
