@@ -396,6 +396,8 @@ public final class TickCostBenchmark {
         double[] walked = new double[options.ticks];
         int read = 0;
         long missed = 0;
+        // When the last poll that still saw the previous tick count started: the next tick was published later.
+        long oldPollStart = System.nanoTime();
         long last = agent.ticks();
         double lastValue = agent.lastTickMicros();
         WindowBuilder windows = new WindowBuilder();
@@ -405,11 +407,13 @@ public final class TickCostBenchmark {
                 throw new IllegalStateException("read only " + read + " agent ticks in time");
             }
             LockSupport.parkNanos(POLL_NANOS);
+            long pollStart = System.nanoTime();
             long now = agent.ticks();
+            long seenAt = System.nanoTime();
             if (now == last) {
+                oldPollStart = pollStart;
                 continue;
             }
-            windows.ticksSeen(System.nanoTime(), now - last);
             missed += now - last - 1;
             LockSupport.parkNanos(SETTLE_NANOS);
             double value = agent.lastTickMicros();
@@ -422,10 +426,19 @@ public final class TickCostBenchmark {
             }
             int walks = agent.walkedThreads();
             int seen = agent.taskThreads();
+            long afterPollStart = System.nanoTime();
             long after = agent.ticks();
+            long afterSeenAt = System.nanoTime();
+            // Tick `now` was published after oldPollStart and before seenAt, and took `value` µs up to its
+            // publication (it publishes, then stops its clock): all it did lies within the window. Without its
+            // own time (stale, or maybe the next tick's), its start is not known: the window is dropped.
+            boolean timed = now - last == 1 && after == now && value != lastValue;
+            long duration = timed ? (long) Math.ceil(value * 1000) : 0;
+            windows.add(oldPollStart - duration, seenAt, timed ? 1 : 0);
             if (after != now) {
-                windows.ticksSeen(System.nanoTime(), after - now);
+                windows.add(seenAt, afterSeenAt, 0);
             }
+            oldPollStart = afterPollStart;
             if (after == now && seen == n) {
                 micros[read] = value;
                 walked[read] = walks;
@@ -484,15 +497,21 @@ public final class TickCostBenchmark {
         WindowBuilder windows = new WindowBuilder();
         int n = 0;
         long deadline = System.nanoTime() + budgetNanos;
+        long previous = 0;
         while (n < ticks && (budgetNanos == 0 || n < BASELINE_MIN_TICKS || System.nanoTime() - deadline < 0)) {
             long start = System.nanoTime();
-            windows.ticksSeen(start, 1);
+            if (n > 0) {
+                windows.add(previous, start, 1);
+            }
+            previous = start;
             sink += tick.getAsLong();
             long end = System.nanoTime();
             micros[n++] = (end - start) / 1000.0;
             LockSupport.parkNanos(baselinePauseNanos);
         }
-        windows.ticksSeen(System.nanoTime(), 1);
+        if (n > 0) {
+            windows.add(previous, System.nanoTime(), 1);
+        }
         return new Timed(Percentiles.of(Arrays.copyOf(micros, n)), windows.build());
     }
 
@@ -603,10 +622,12 @@ public final class TickCostBenchmark {
         }
         System.out.println("- From this JVM's unified log (" + VmOperationLog.WHAT + ", decorators " + VmOperationLog.DECORATORS
                 + ", started through the DiagnosticCommand MBean as `jcmd VM.log` would): " + vmLog.toAbsolutePath());
-        System.out.println("- Each phase (an API at an N) is cut into one window per tick: ours from one new SamplingTicks to "
-                + "the next as polled (windows of 2+ ticks, and the first one, are dropped), a baseline's from the start of "
-                + "a tick to the start of the next; an operation belongs to the window its start (log time − duration) "
-                + "falls in");
+        System.out.println("- Each phase (an API at an N) has one window of time per tick: for ours, from the start of the last "
+                + "poll that still saw the previous SamplingTicks, less the tick's LastTickMicros, to the poll that saw the "
+                + "new count (a window of 2+ ticks, without the tick's own time, or overlapping the next one is dropped); "
+                + "for a baseline, from the start of a tick to the start of the next. An operation belongs to the window "
+                + "its start (log time − duration) falls in; sampling operations in dropped windows or between windows are "
+                + "counted as unattributed");
         System.out.println("- Safepoint: every Java thread is stopped (or, if parked or in native code, kept from "
                 + "returning to Java) from the time it reaches the safepoint to its end; stopped = the log's Total "
                 + "(time to safepoint + the rest: cleanup, the operation, leaving), summed over a tick's safepoints. "
@@ -614,7 +635,7 @@ public final class TickCostBenchmark {
                 + "(`Operation: … completed in`); the requester's wait (`Total completion time`) is not a pause of "
                 + "the target. GC and VM housekeeping operations are not a tick's doing: listed, not counted");
         System.out.println();
-        System.out.println("| N | API | ticks (dropped) | VM operations per tick | safepoints per tick p50 / max "
+        System.out.println("| N | API | ticks (dropped windows, unattributed operations) | VM operations per tick | safepoints per tick p50 / max "
                 + "| stopped µs per tick p50 | stopped max | time to safepoint µs p50 | at safepoint µs p50 "
                 + "| handshakes per tick p50 / max | handshake hold per target µs p50 / max | not counted |");
         System.out.println("|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|");
@@ -640,7 +661,7 @@ public final class TickCostBenchmark {
     private static void printPauseRow(int n, String api, TickPauses p) {
         System.out.println("| " + n
                 + " | " + api
-                + " | " + p.ticks + " (" + p.dropped + ")"
+                + " | " + p.ticks + " (" + p.dropped + ", " + p.unattributed + ")"
                 + " | " + perTick(p.counted, p.ticks)
                 + " | " + count(p.safepoints.median()) + " / " + count(p.safepoints.max())
                 + " | " + f1(p.stoppedMicros.median())
@@ -724,39 +745,47 @@ public final class TickCostBenchmark {
     private record Timed(Percentiles micros, Windows windows) {
     }
 
-    /** A phase cut into windows by time, for {@link TickPauses#attribute}. */
-    private record Windows(long[] boundaries, int[] ticks) {
+    /** A phase's ticks as windows of time, for {@link TickPauses#attribute}. */
+    private record Windows(long[] from, long[] to, int[] ticks) {
 
         TickPauses attribute(List<VmOperationLog.Operation> operations) {
-            return TickPauses.attribute(operations, boundaries, ticks);
+            return TickPauses.attribute(operations, from, to, ticks);
         }
     }
 
     /**
-     * Collects a phase's windows as ticks are seen: each call closes the window since the previous call with
-     * the number of ticks seen in it. The first call only opens one: before it, a tick may have been under way.
+     * Collects a phase's windows in order. Two windows that overlap cannot tell whose an operation in both is:
+     * both are then kept as windows of 0 ticks (dropped), cut apart.
      */
     private static final class WindowBuilder {
-        private long[] boundaries = new long[64];
+        private long[] from = new long[64];
+        private long[] to = new long[64];
         private int[] ticks = new int[64];
         private int count;
 
-        void ticksSeen(long time, long ticksSince) {
-            if (count == boundaries.length) {
-                boundaries = Arrays.copyOf(boundaries, count * 2);
+        void add(long start, long end, long tickCount) {
+            int n = (int) Math.max(0, Math.min(tickCount, Integer.MAX_VALUE));
+            if (count > 0 && start < to[count - 1]) {
+                ticks[count - 1] = 0;
+                n = 0;
+                start = to[count - 1];
+            }
+            if (end <= start) {
+                return;
+            }
+            if (count == from.length) {
+                from = Arrays.copyOf(from, count * 2);
+                to = Arrays.copyOf(to, count * 2);
                 ticks = Arrays.copyOf(ticks, count * 2);
             }
-            boundaries[count] = count == 0 ? time : Math.max(time, boundaries[count - 1] + 1);
-            if (count > 0) {
-                ticks[count - 1] = (int) Math.min(ticksSince, Integer.MAX_VALUE);
-            }
+            from[count] = start;
+            to[count] = end;
+            ticks[count] = n;
             count++;
         }
 
         Windows build() {
-            int windows = Math.max(count - 1, 0);
-            long[] b = count == 0 ? new long[] {0} : Arrays.copyOf(boundaries, count);
-            return new Windows(b, Arrays.copyOf(ticks, windows));
+            return new Windows(Arrays.copyOf(from, count), Arrays.copyOf(to, count), Arrays.copyOf(ticks, count));
         }
     }
 

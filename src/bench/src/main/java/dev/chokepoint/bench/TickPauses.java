@@ -9,12 +9,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The safepoints and handshakes of one phase's ticks, attributed by time: the phase is cut into windows
- * by {@code boundaries} ({@link System#nanoTime}), window {@code i} from {@code boundaries[i]} (inclusive) to
- * {@code boundaries[i + 1]} (exclusive) holding {@code ticks[i]} ticks, and an operation belongs to the window
- * its start falls in. Only windows of exactly one tick give per-tick figures; the others are counted as
- * dropped. Operations of the garbage collector and of the VM's own housekeeping are not a tick's doing: they
- * are listed apart, not counted.
+ * The safepoints and handshakes of one phase's ticks, attributed by time: window {@code i} runs from
+ * {@code from[i]} (inclusive) to {@code to[i]} (exclusive, {@link System#nanoTime}) and holds {@code ticks[i]}
+ * ticks; an operation belongs to the window its start falls in. Only windows of exactly one tick give per-tick
+ * figures; the others (two ticks, or ticks whose extent is not known well enough) are counted as dropped, and
+ * the sampling operations that start in them or between windows as unattributed. Operations of the garbage
+ * collector and of the VM's own housekeeping are not a tick's doing: they are listed apart, not counted.
  */
 final class TickPauses {
 
@@ -28,6 +28,8 @@ final class TickPauses {
 
     final int ticks;
     final int dropped;
+    /** Sampling operations between the phase's first and last window that fell in no one-tick window. */
+    final int unattributed;
     /** Per tick: safepoints; their summed total, time to safepoint and time at safepoint, in µs. */
     final Percentiles safepoints;
     final Percentiles stoppedMicros;
@@ -41,10 +43,11 @@ final class TickPauses {
     /** Operations in the one-tick windows that are not counted, with their number. */
     final Map<String, Integer> notCounted;
 
-    private TickPauses(int ticks, int dropped, double[][] perTick, Map<String, Integer> counted,
+    private TickPauses(int ticks, int dropped, int unattributed, double[][] perTick, Map<String, Integer> counted,
                        Map<String, Integer> notCounted) {
         this.ticks = ticks;
         this.dropped = dropped;
+        this.unattributed = unattributed;
         this.safepoints = Percentiles.of(perTick[0]);
         this.stoppedMicros = Percentiles.of(perTick[1]);
         this.reachMicros = Percentiles.of(perTick[2]);
@@ -57,28 +60,38 @@ final class TickPauses {
 
     /**
      * @param operations as read from the log, in any order
-     * @param boundaries increasing times; one more than {@code ticks}
+     * @param from       window starts; each window ends after it starts and no later than the next one starts
+     * @param to         window ends
      * @param ticks      the number of ticks in each window
      */
-    static TickPauses attribute(List<Operation> operations, long[] boundaries, int[] ticks) {
-        if (boundaries.length != ticks.length + 1) {
-            throw new IllegalArgumentException(boundaries.length + " boundaries for " + ticks.length + " windows");
+    static TickPauses attribute(List<Operation> operations, long[] from, long[] to, int[] ticks) {
+        if (from.length != ticks.length || to.length != ticks.length) {
+            throw new IllegalArgumentException(from.length + " starts and " + to.length + " ends for " + ticks.length + " windows");
         }
-        for (int i = 1; i < boundaries.length; i++) {
-            if (boundaries[i] <= boundaries[i - 1]) {
-                throw new IllegalArgumentException("boundaries must increase: " + Arrays.toString(boundaries));
+        for (int i = 0; i < from.length; i++) {
+            if (to[i] <= from[i] || (i > 0 && from[i] < to[i - 1])) {
+                throw new IllegalArgumentException("windows must be non-empty, in order and apart: "
+                        + Arrays.toString(from) + " to " + Arrays.toString(to));
             }
         }
         int windows = ticks.length;
         double[][] sums = new double[6][windows];
         Map<String, Integer> counted = new TreeMap<>();
         Map<String, Integer> notCounted = new TreeMap<>();
+        int unattributed = 0;
         for (Operation op : operations) {
-            int w = window(boundaries, op.startNanos());
-            if (w < 0 || ticks[w] != 1) {
-                continue;
+            long start = op.startNanos();
+            if (windows == 0 || start < from[0] || start >= to[windows - 1]) {
+                continue; // another phase's
             }
             boolean sampling = isSampling(op.name());
+            int w = window(from, to, start);
+            if (w < 0 || ticks[w] != 1) {
+                if (sampling && op.kind() != Kind.HANDSHAKE_TASK) {
+                    unattributed++;
+                }
+                continue;
+            }
             if (op.kind() != Kind.HANDSHAKE_TASK) {
                 (sampling ? counted : notCounted).merge(label(op), 1, Integer::sum);
             }
@@ -112,14 +125,14 @@ final class TickPauses {
                 k++;
             }
         }
-        return new TickPauses(single, windows - single, perTick, counted, notCounted);
+        return new TickPauses(single, windows - single, unattributed, perTick, counted, notCounted);
     }
 
     /** The window whose range holds {@code time}, or -1. */
-    private static int window(long[] boundaries, long time) {
-        int i = Arrays.binarySearch(boundaries, time);
+    private static int window(long[] from, long[] to, long time) {
+        int i = Arrays.binarySearch(from, time);
         int w = i >= 0 ? i : -i - 2;
-        return w >= 0 && w < boundaries.length - 1 ? w : -1;
+        return w >= 0 && time < to[w] ? w : -1;
     }
 
     static boolean isSampling(String name) {

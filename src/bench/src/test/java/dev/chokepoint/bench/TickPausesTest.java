@@ -18,14 +18,15 @@ class TickPausesTest {
     @Test
     void safepointsOfOneTickWindowsAreSummedAndGcIsListedApart() throws IOException {
         List<Operation> ops = VmOperationLogTest.read("jdk17-tick-cost.log");
-        long[] boundaries = {12_035_000_000_000L, 12_035_150_000_000L, 12_035_500_000_000L, 12_035_800_000_000L,
-                12_036_100_000_000L};
+        long[] from = {12_035_000_000_000L, 12_035_150_000_000L, 12_035_500_000_000L, 12_035_800_000_000L};
+        long[] to = {12_035_150_000_000L, 12_035_500_000_000L, 12_035_800_000_000L, 12_036_100_000_000L};
         int[] ticks = {1, 1, 2, 1};
 
-        TickPauses p = TickPauses.attribute(ops, boundaries, ticks);
+        TickPauses p = TickPauses.attribute(ops, from, to, ticks);
 
         assertEquals(3, p.ticks);
         assertEquals(1, p.dropped, "the window of two ticks");
+        assertEquals(4, p.unattributed, "its four ThreadDumps");
         // window 1: ICBufferFull, G1CollectForAllocation (not counted) and one ThreadDump (Total 698812 ns,
         // Reaching 89503 ns); window 2: two ThreadDumps; window 4: five. The Deoptimize handshakes come earlier.
         assertEquals(Map.of("safepoint ThreadDump", 8), p.counted);
@@ -46,9 +47,10 @@ class TickPausesTest {
     void handshakesCountPerTickAndTheLongestHoldOfOneTarget() throws IOException {
         List<Operation> ops = VmOperationLogTest.read("jdk25-probe.log");
         // the eight getStackTrace() handshakes, then each getThreadInfo safepoint in a window of its own
-        long[] boundaries = {11_876_150_000_000L, 11_876_300_000_000L, 11_876_500_000_000L, 11_876_700_000_000L};
+        long[] from = {11_876_150_000_000L, 11_876_300_000_000L, 11_876_500_000_000L};
+        long[] to = {11_876_300_000_000L, 11_876_500_000_000L, 11_876_700_000_000L};
 
-        TickPauses p = TickPauses.attribute(ops, boundaries, new int[] {1, 1, 1});
+        TickPauses p = TickPauses.attribute(ops, from, to, new int[] {1, 1, 1});
 
         assertEquals(Map.of("handshake GetStackTraceClosure", 8, "safepoint ThreadDump", 2), p.counted);
         assertEquals(8, p.handshakes.max());
@@ -63,19 +65,36 @@ class TickPausesTest {
     void housekeepingHandshakesAndTheirTasksAreNotCounted() throws IOException {
         List<Operation> ops = VmOperationLogTest.read("jdk17-tick-cost.log");
         // HandshakeForDeflation: ends 12093595145083, took 2056738 ns; its tasks end just before
-        TickPauses p = TickPauses.attribute(ops, new long[] {12_093_590_000_000L, 12_093_596_000_000L}, new int[] {1});
+        TickPauses p = TickPauses.attribute(ops, new long[] {12_093_590_000_000L}, new long[] {12_093_596_000_000L},
+                new int[] {1});
 
         assertEquals(Map.of(), p.counted);
         assertEquals(Map.of("handshake HandshakeForDeflation", 1), p.notCounted);
         assertEquals(0, p.handshakes.max());
         assertEquals(0, p.handshakeTargetMicros.max());
+        assertEquals(0, p.unattributed);
+    }
+
+    @Test
+    void operationsBetweenWindowsAreUnattributedAndThoseOutsideThePhaseIgnored() throws IOException {
+        List<Operation> ops = VmOperationLogTest.read("jdk17-tick-cost.log");
+        // ThreadDumps start at 12035140710047 (1st), 12035158738185 (2nd), 12035369705671 (3rd), later ones after
+        // 12035600000000; the window holds the 1st, the gap the 2nd and 3rd; the phase ends before the 4th.
+        TickPauses p = TickPauses.attribute(ops, new long[] {12_035_140_000_000L, 12_035_500_000_000L},
+                new long[] {12_035_150_000_000L, 12_035_600_000_000L}, new int[] {1, 1});
+
+        assertEquals(Map.of("safepoint ThreadDump", 1), p.counted);
+        assertEquals(2, p.unattributed);
+        assertEquals(2, p.ticks);
+        assertEquals(0, p.safepoints.at(0));
     }
 
     @Test
     void anOperationStartingOnABoundaryBelongsToTheLaterWindow() throws IOException {
         List<Operation> ops = VmOperationLogTest.read("jdk17-tick-cost.log");
         long start = 12_035_141_408_859L - 698_812; // the first ThreadDump's start
-        TickPauses p = TickPauses.attribute(ops, new long[] {start - 10, start, start + 10}, new int[] {1, 1});
+        TickPauses p = TickPauses.attribute(ops, new long[] {start - 10, start}, new long[] {start, start + 10},
+                new int[] {1, 1});
 
         assertEquals(0, p.safepoints.at(0));
         assertEquals(1, p.safepoints.max());
@@ -84,8 +103,12 @@ class TickPausesTest {
 
     @Test
     void windowsMustBeConsistent() {
-        assertThrows(IllegalArgumentException.class, () -> TickPauses.attribute(List.of(), new long[] {1, 2}, new int[] {1, 1}));
-        assertThrows(IllegalArgumentException.class, () -> TickPauses.attribute(List.of(), new long[] {2, 2}, new int[] {1}));
+        assertThrows(IllegalArgumentException.class,
+                () -> TickPauses.attribute(List.of(), new long[] {1, 2}, new long[] {2, 3}, new int[] {1}));
+        assertThrows(IllegalArgumentException.class,
+                () -> TickPauses.attribute(List.of(), new long[] {2}, new long[] {2}, new int[] {1}), "empty");
+        assertThrows(IllegalArgumentException.class,
+                () -> TickPauses.attribute(List.of(), new long[] {1, 2}, new long[] {3, 4}, new int[] {1, 1}), "overlapping");
     }
 
     @Test
