@@ -400,7 +400,8 @@ public final class TickCostBenchmark {
         long oldPollStart = System.nanoTime();
         long last = agent.ticks();
         double lastValue = agent.lastTickMicros();
-        WindowBuilder windows = new WindowBuilder();
+        // The tick after `last` may have been under way already: its window will be dropped.
+        TickWindows windows = new TickWindows(System.nanoTime());
         long deadline = System.nanoTime() + tickTimeoutNanos(options.ticks);
         while (read < micros.length) {
             if (System.nanoTime() - deadline > 0) {
@@ -431,12 +432,16 @@ public final class TickCostBenchmark {
             long afterSeenAt = System.nanoTime();
             // Tick `now` was published after oldPollStart and before seenAt, and took `value` µs up to its
             // publication (it publishes, then stops its clock): all it did lies within the window. Without its
-            // own time (stale, or maybe the next tick's), its start is not known: the window is dropped.
+            // own time (stale, or maybe the next tick's), or with more ticks since, where they began is not
+            // known: the window reaches back to the previous one, and both are dropped.
             boolean timed = now - last == 1 && after == now && value != lastValue;
-            long duration = timed ? (long) Math.ceil(value * 1000) : 0;
-            windows.add(oldPollStart - duration, seenAt, timed ? 1 : 0);
+            if (timed) {
+                windows.add(oldPollStart - (long) Math.ceil(value * 1000), seenAt, 1);
+            } else {
+                windows.addUnbounded(seenAt);
+            }
             if (after != now) {
-                windows.add(seenAt, afterSeenAt, 0);
+                windows.addUnbounded(afterSeenAt);
             }
             oldPollStart = afterPollStart;
             if (after == now && seen == n) {
@@ -494,7 +499,7 @@ public final class TickCostBenchmark {
             LockSupport.parkNanos(baselinePauseNanos);
         }
         double[] micros = new double[ticks];
-        WindowBuilder windows = new WindowBuilder();
+        TickWindows windows = new TickWindows(System.nanoTime());
         int n = 0;
         long deadline = System.nanoTime() + budgetNanos;
         long previous = 0;
@@ -739,64 +744,20 @@ public final class TickCostBenchmark {
         return String.format(Locale.ROOT, "%.1f×", v);
     }
 
-    private record AgentTicks(Percentiles micros, Percentiles walked, long missed, Windows windows) {
+    private record AgentTicks(Percentiles micros, Percentiles walked, long missed, TickWindows.Windows windows) {
     }
 
-    private record Timed(Percentiles micros, Windows windows) {
-    }
-
-    /** A phase's ticks as windows of time, for {@link TickPauses#attribute}. */
-    private record Windows(long[] from, long[] to, int[] ticks) {
-
-        TickPauses attribute(List<VmOperationLog.Operation> operations) {
-            return TickPauses.attribute(operations, from, to, ticks);
-        }
-    }
-
-    /**
-     * Collects a phase's windows in order. Two windows that overlap cannot tell whose an operation in both is:
-     * both are then kept as windows of 0 ticks (dropped), cut apart.
-     */
-    private static final class WindowBuilder {
-        private long[] from = new long[64];
-        private long[] to = new long[64];
-        private int[] ticks = new int[64];
-        private int count;
-
-        void add(long start, long end, long tickCount) {
-            int n = (int) Math.max(0, Math.min(tickCount, Integer.MAX_VALUE));
-            if (count > 0 && start < to[count - 1]) {
-                ticks[count - 1] = 0;
-                n = 0;
-                start = to[count - 1];
-            }
-            if (end <= start) {
-                return;
-            }
-            if (count == from.length) {
-                from = Arrays.copyOf(from, count * 2);
-                to = Arrays.copyOf(to, count * 2);
-                ticks = Arrays.copyOf(ticks, count * 2);
-            }
-            from[count] = start;
-            to[count] = end;
-            ticks[count] = n;
-            count++;
-        }
-
-        Windows build() {
-            return new Windows(Arrays.copyOf(from, count), Arrays.copyOf(to, count), Arrays.copyOf(ticks, count));
-        }
+    private record Timed(Percentiles micros, TickWindows.Windows windows) {
     }
 
     private record ModeResult(Mode mode, Percentiles ours, Percentiles walked, int expectedWalked, long missed,
                               double agentP99, double agentMax, int verdictsOk, String instrumentation,
-                              int timedThreads, boolean instrumentationOk, Windows windows) {
+                              int timedThreads, boolean instrumentationOk, TickWindows.Windows windows) {
     }
 
     private record Result(int n, int blocked, int idle, int running, int jvmThreads, int frames, List<ModeResult> modes,
-                          Percentiles stackTraces, Percentiles threadInfos, Windows stackTraceWindows,
-                          Windows threadInfoWindows) {
+                          Percentiles stackTraces, Percentiles threadInfos, TickWindows.Windows stackTraceWindows,
+                          TickWindows.Windows threadInfoWindows) {
 
         ModeResult mode(Mode mode) {
             for (ModeResult m : modes) {
