@@ -6,6 +6,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -57,11 +59,14 @@ import java.util.regex.Pattern;
  * {@code --baseline-pause-ms=<agent delay>} (between two baseline ticks)
  * {@code --agent-args=} (the agent's argument as started; must have no {@code frames=} and leave
  * {@code instrument} on) {@code --user-frames=dev.chokepoint.bench.NoSuchClass#userFrame} (the frames of
- * configuration 3).
+ * configuration 3) {@code --vm-log=<file>} (where this JVM logs its safepoints and handshakes, for the pause
+ * figures; default a temporary file).
  */
 public final class TickCostBenchmark {
 
     static final String DEFAULT_USER_FRAMES = "dev.chokepoint.bench.NoSuchClass#userFrame";
+    private static final String STACK_TRACES = "getStackTrace() per thread";
+    private static final String THREAD_INFOS = "getThreadInfo(all, ∞)";
 
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     /** Lets the sampler record a tick's time after publishing its tick count (it does those in that order). */
@@ -99,6 +104,9 @@ public final class TickCostBenchmark {
     private long baselinePauseNanos;
     /** Results of the stack walks, kept so that the JIT cannot drop them. */
     private long sink;
+    /** Where this JVM logs its safepoints and handshakes; null when it could not be started. */
+    private Path vmLog;
+    private String vmLogProblem;
 
     private TickCostBenchmark(Options options) {
         this.options = options;
@@ -152,6 +160,7 @@ public final class TickCostBenchmark {
         baselinePauseNanos = TimeUnit.MILLISECONDS.toNanos(
                 options.baselinePauseMillis >= 0 ? options.baselinePauseMillis : delayMillis);
 
+        startVmLog();
         int maxThreads = options.threads.stream().mapToInt(Integer::intValue).max().orElseThrow();
         progress("JIT warm-up: " + maxThreads + " threads for one window (" + windowTicks + " ticks) in each configuration");
         warmUp(maxThreads);
@@ -167,7 +176,9 @@ public final class TickCostBenchmark {
         }
         long errors = agent.errors();
         long instrumentationErrors = agent.instrumentationErrors();
+        Map<String, TickPauses> pauses = readPauses(results);
         print(config, results, errors, instrumentationErrors, (System.nanoTime() - started) / 1e9);
+        printPauses(results, pauses);
         if (!asExpected || errors != 0 || instrumentationErrors != 0) {
             System.out.println();
             System.out.println("WARNING: the agent did not classify every fake thread as expected, walked another number "
@@ -176,6 +187,45 @@ public final class TickCostBenchmark {
             return 1;
         }
         return 0;
+    }
+
+    private void startVmLog() {
+        try {
+            vmLog = options.vmLog.isEmpty() ? Files.createTempFile("tick-cost-vmops-", ".log") : Path.of(options.vmLog);
+            VmOperationLog.start(vmLog);
+            progress("logging safepoints and handshakes to " + vmLog.toAbsolutePath());
+        } catch (IOException | RuntimeException e) {
+            vmLogProblem = e.toString();
+            vmLog = null;
+            progress("no pause figures: " + vmLogProblem);
+        }
+    }
+
+    /** The pauses of each phase (see {@link #phase}), read from the VM log once every phase is over. */
+    private Map<String, TickPauses> readPauses(List<Result> results) {
+        Map<String, TickPauses> pauses = new java.util.HashMap<>();
+        if (vmLog == null) {
+            return pauses;
+        }
+        List<VmOperationLog.Operation> operations;
+        try {
+            operations = VmOperationLog.read(vmLog);
+        } catch (IOException e) {
+            vmLogProblem = "cannot read " + vmLog + ": " + e;
+            return pauses;
+        }
+        for (Result r : results) {
+            for (ModeResult m : r.modes) {
+                pauses.put(phase(r.n, m.mode.label), m.windows.attribute(operations));
+            }
+            pauses.put(phase(r.n, STACK_TRACES), r.stackTraceWindows.attribute(operations));
+            pauses.put(phase(r.n, THREAD_INFOS), r.threadInfoWindows.attribute(operations));
+        }
+        return pauses;
+    }
+
+    private static String phase(int n, String api) {
+        return n + "/" + api;
     }
 
     private boolean awaitAgent() {
@@ -209,8 +259,8 @@ public final class TickCostBenchmark {
      */
     private Result measure(int n) throws InterruptedException {
         List<ModeResult> modes = new ArrayList<>();
-        Percentiles stackTraces = null;
-        Percentiles threadInfos = null;
+        Timed stackTraces = null;
+        Timed threadInfos = null;
         int blocked = 0;
         int idle = 0;
         int running = 0;
@@ -244,7 +294,8 @@ public final class TickCostBenchmark {
         } finally {
             apply(Mode.DEFAULTS);
         }
-        return new Result(n, blocked, idle, running, jvmThreads, frames, List.copyOf(modes), stackTraces, threadInfos);
+        return new Result(n, blocked, idle, running, jvmThreads, frames, List.copyOf(modes), stackTraces.micros(),
+                threadInfos.micros(), stackTraces.windows(), threadInfos.windows());
     }
 
     /**
@@ -269,8 +320,8 @@ public final class TickCostBenchmark {
         // With its defaults the agent must be timing the stand-in's wait, with every blocked thread in it.
         boolean instrumentationOk = mode != Mode.DEFAULTS
                 || (instrumentation.startsWith("timing ") && instrumentation.contains(TIMED_WAIT) && timedThreads >= blocked);
-        return new ModeResult(mode, ours.micros, ours.cpuMicrosPerTick, ours.walked, expectedWalked, ours.missed, agentP99, agentMax,
-                verdictsOk, instrumentation, timedThreads, instrumentationOk);
+        return new ModeResult(mode, ours.micros, ours.cpuMicrosPerTick, ours.walked, expectedWalked, ours.missed,
+                agentP99, agentMax, verdictsOk, instrumentation, timedThreads, instrumentationOk, ours.windows);
     }
 
     /**
@@ -345,18 +396,25 @@ public final class TickCostBenchmark {
         double[] walked = new double[options.ticks];
         int read = 0;
         long missed = 0;
+        // When the last poll that still saw the previous tick count started: the next tick was published later.
+        long oldPollStart = System.nanoTime();
         long last = agent.ticks();
         long firstTick = last;
         long firstCpu = agent.samplerCpuNanos();
         double lastValue = agent.lastTickMicros();
+        // The tick after `last` may have been under way already: its window will be dropped.
+        TickWindows windows = new TickWindows(System.nanoTime());
         long deadline = System.nanoTime() + tickTimeoutNanos(options.ticks);
         while (read < micros.length) {
             if (System.nanoTime() - deadline > 0) {
                 throw new IllegalStateException("read only " + read + " agent ticks in time");
             }
             LockSupport.parkNanos(POLL_NANOS);
+            long pollStart = System.nanoTime();
             long now = agent.ticks();
+            long seenAt = System.nanoTime();
             if (now == last) {
+                oldPollStart = pollStart;
                 continue;
             }
             missed += now - last - 1;
@@ -371,7 +429,23 @@ public final class TickCostBenchmark {
             }
             int walks = agent.walkedThreads();
             int seen = agent.taskThreads();
+            long afterPollStart = System.nanoTime();
             long after = agent.ticks();
+            long afterSeenAt = System.nanoTime();
+            // Tick `now` was published after oldPollStart and before seenAt, and took `value` µs up to its
+            // publication (it publishes, then stops its clock): all it did lies within the window. Without its
+            // own time (stale, or maybe the next tick's), or with more ticks since, where they began is not
+            // known: the window reaches back to the previous one, and both are dropped.
+            boolean timed = now - last == 1 && after == now && value != lastValue;
+            if (timed) {
+                windows.add(oldPollStart - (long) Math.ceil(value * 1000), seenAt, 1);
+            } else {
+                windows.addUnbounded(seenAt);
+            }
+            if (after != now) {
+                windows.addUnbounded(afterSeenAt);
+            }
+            oldPollStart = afterPollStart;
             if (after == now && seen == n) {
                 micros[read] = value;
                 walked[read] = walks;
@@ -386,7 +460,7 @@ public final class TickCostBenchmark {
         long cpu = agent.samplerCpuNanos();
         long ticks = agent.ticks() - firstTick;
         double cpuMicrosPerTick = cpu < 0 || firstCpu < 0 || ticks <= 0 ? Double.NaN : (cpu - firstCpu) / 1000.0 / ticks;
-        return new AgentTicks(Percentiles.of(micros), Percentiles.of(walked), missed, cpuMicrosPerTick);
+        return new AgentTicks(Percentiles.of(micros), Percentiles.of(walked), missed, cpuMicrosPerTick, windows.build());
     }
 
     /** How many fake threads the agent reports as expected: HIGH for the blocked ones, OK for the others. */
@@ -421,23 +495,35 @@ public final class TickCostBenchmark {
         return frames;
     }
 
-    /** Times up to {@code ticks} runs of {@code tick} after {@code warmup} untimed ones, within {@code budgetNanos} (0: no cap). */
-    private Percentiles timeTicks(LongSupplier tick, int warmup, int ticks, long budgetNanos) {
+    /**
+     * Times up to {@code ticks} runs of {@code tick} after {@code warmup} untimed ones, within {@code budgetNanos}
+     * (0: no cap). Each timed tick's window for the pause figures runs from its start to the next one's.
+     */
+    private Timed timeTicks(LongSupplier tick, int warmup, int ticks, long budgetNanos) {
         for (int i = 0; i < warmup; i++) {
             sink += tick.getAsLong();
             LockSupport.parkNanos(baselinePauseNanos);
         }
         double[] micros = new double[ticks];
+        TickWindows windows = new TickWindows(System.nanoTime());
         int n = 0;
         long deadline = System.nanoTime() + budgetNanos;
+        long previous = 0;
         while (n < ticks && (budgetNanos == 0 || n < BASELINE_MIN_TICKS || System.nanoTime() - deadline < 0)) {
             long start = System.nanoTime();
+            if (n > 0) {
+                windows.add(previous, start, 1);
+            }
+            previous = start;
             sink += tick.getAsLong();
             long end = System.nanoTime();
             micros[n++] = (end - start) / 1000.0;
             LockSupport.parkNanos(baselinePauseNanos);
         }
-        return Percentiles.of(Arrays.copyOf(micros, n));
+        if (n > 0) {
+            windows.add(previous, System.nanoTime(), 1);
+        }
+        return new Timed(Percentiles.of(Arrays.copyOf(micros, n)), windows.build());
     }
 
     private void print(String config, List<Result> results, long errors, long instrumentationErrors, double seconds) {
@@ -538,6 +624,91 @@ public final class TickCostBenchmark {
                 + ". Instrumentation errors: " + instrumentationErrors + ". Run time: " + String.format(Locale.ROOT, "%.0f", seconds) + " s.");
     }
 
+    /**
+     * The pauses each phase's ticks imposed, from this JVM's log of safepoints and handshakes: for a
+     * safepoint every Java thread, for a handshake only the thread it targets.
+     */
+    private void printPauses(List<Result> results, Map<String, TickPauses> pauses) {
+        System.out.println();
+        System.out.println("## Pause of the target threads");
+        System.out.println();
+        if (vmLog == null || pauses.isEmpty()) {
+            System.out.println("Not measured: " + vmLogProblem);
+            return;
+        }
+        System.out.println("- From this JVM's unified log (" + VmOperationLog.WHAT + ", decorators " + VmOperationLog.DECORATORS
+                + ", started through the DiagnosticCommand MBean as `jcmd VM.log` would): " + vmLog.toAbsolutePath());
+        System.out.println("- Each phase (an API at an N) has one window of time per tick: for ours, from the start of the last "
+                + "poll that still saw the previous SamplingTicks, less the tick's LastTickMicros, to the poll that saw the "
+                + "new count (a window of 2+ ticks, without the tick's own time, or overlapping the next one is dropped); "
+                + "for a baseline, from the start of a tick to the start of the next. An operation belongs to the window "
+                + "its start (log time − duration) falls in; sampling operations in dropped windows or between windows are "
+                + "counted as unattributed");
+        System.out.println("- Safepoint: every Java thread is stopped (or, if parked or in native code, kept from "
+                + "returning to Java) from the time it reaches the safepoint to its end; stopped = the log's Total "
+                + "(time to safepoint + the rest: cleanup, the operation, leaving), summed over a tick's safepoints. "
+                + "Handshake: only the thread it targets is held, while the operation runs on its behalf "
+                + "(`Operation: … completed in`); the requester's wait (`Total completion time`) is not a pause of "
+                + "the target. GC and VM housekeeping operations are not a tick's doing: listed, not counted");
+        System.out.println();
+        System.out.println("| N | API | ticks (dropped windows, unattributed operations) | VM operations per tick | safepoints per tick p50 / max "
+                + "| stopped µs per tick p50 | stopped max | time to safepoint µs p50 | at safepoint µs p50 "
+                + "| handshakes per tick p50 / max | handshake hold per target µs p50 / max | not counted |");
+        System.out.println("|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|");
+        for (Result r : results) {
+            for (ModeResult m : r.modes) {
+                printPauseRow(r.n, "ours, " + m.mode.label, pauses.get(phase(r.n, m.mode.label)));
+            }
+            printPauseRow(r.n, STACK_TRACES, pauses.get(phase(r.n, STACK_TRACES)));
+            printPauseRow(r.n, THREAD_INFOS, pauses.get(phase(r.n, THREAD_INFOS)));
+        }
+        System.out.println();
+        for (Result r : results) {
+            List<String> ours = new ArrayList<>();
+            for (ModeResult m : r.modes) {
+                TickPauses p = pauses.get(phase(r.n, m.mode.label));
+                ours.add(m.mode.label + " " + f1(p.stoppedMicros.median()) + " / " + f1(p.stoppedMicros.max()) + " µs");
+            }
+            System.out.println("- N=" + r.n + ": all threads stopped per tick of ours, p50 / max: " + String.join("; ", ours)
+                    + " (issue 6 aims at ≤ 1000 µs for one tick at N=256)");
+        }
+    }
+
+    private static void printPauseRow(int n, String api, TickPauses p) {
+        System.out.println("| " + n
+                + " | " + api
+                + " | " + p.ticks + " (" + p.dropped + ", " + p.unattributed + ")"
+                + " | " + perTick(p.counted, p.ticks)
+                + " | " + count(p.safepoints.median()) + " / " + count(p.safepoints.max())
+                + " | " + f1(p.stoppedMicros.median())
+                + " | " + f1(p.stoppedMicros.max())
+                + " | " + f1(p.reachMicros.median())
+                + " | " + f1(p.atMicros.median())
+                + " | " + count(p.handshakes.median()) + " / " + count(p.handshakes.max())
+                + " | " + f1(p.handshakeTargetMicros.median()) + " / " + f1(p.handshakeTargetMicros.max())
+                + " | " + (p.notCounted.isEmpty() ? "none" : times(p.notCounted)) + " |");
+    }
+
+    /** {@code safepoint ThreadDump 1.00} per name: how many a tick had on average. */
+    private static String perTick(Map<String, Integer> names, int ticks) {
+        if (names.isEmpty()) {
+            return "none";
+        }
+        List<String> out = new ArrayList<>();
+        names.forEach((name, count) -> out.add(name + " " + f2(ticks == 0 ? Double.NaN : (double) count / ticks)));
+        return String.join(", ", out);
+    }
+
+    private static String times(Map<String, Integer> names) {
+        List<String> out = new ArrayList<>();
+        names.forEach((name, count) -> out.add(name + " ×" + count));
+        return String.join(", ", out);
+    }
+
+    private static String count(double v) {
+        return Double.isNaN(v) ? "n/a" : String.valueOf((long) v);
+    }
+
     private static String walkedText(Percentiles walked) {
         return String.valueOf((long) walked.median());
     }
@@ -584,17 +755,22 @@ public final class TickCostBenchmark {
         return String.format(Locale.ROOT, "%.1f×", v);
     }
 
-    private record AgentTicks(Percentiles micros, Percentiles walked, long missed, double cpuMicrosPerTick) {
+    private record AgentTicks(Percentiles micros, Percentiles walked, long missed, double cpuMicrosPerTick,
+                              TickWindows.Windows windows) {
+    }
+
+    private record Timed(Percentiles micros, TickWindows.Windows windows) {
     }
 
     private record ModeResult(Mode mode, Percentiles ours, double cpuMicrosPerTick, Percentiles walked,
                               int expectedWalked, long missed,
                               double agentP99, double agentMax, int verdictsOk, String instrumentation,
-                              int timedThreads, boolean instrumentationOk) {
+                              int timedThreads, boolean instrumentationOk, TickWindows.Windows windows) {
     }
 
     private record Result(int n, int blocked, int idle, int running, int jvmThreads, int frames, List<ModeResult> modes,
-                          Percentiles stackTraces, Percentiles threadInfos) {
+                          Percentiles stackTraces, Percentiles threadInfos, TickWindows.Windows stackTraceWindows,
+                          TickWindows.Windows threadInfoWindows) {
 
         ModeResult mode(Mode mode) {
             for (ModeResult m : modes) {
@@ -608,7 +784,7 @@ public final class TickCostBenchmark {
 
     /** The command-line arguments. */
     record Options(List<Integer> threads, int ticks, int baselineTicks, int stackDepth, int running, int parallelism,
-                   int baselineSeconds, int baselinePauseMillis, String agentArgs, String userFrames) {
+                   int baselineSeconds, int baselinePauseMillis, String agentArgs, String userFrames, String vmLog) {
 
         static Options parse(String[] args) {
             List<Integer> threads = List.of(16, 256);
@@ -621,6 +797,7 @@ public final class TickCostBenchmark {
             int baselinePauseMillis = -1;
             String agentArgs = "";
             String userFrames = DEFAULT_USER_FRAMES;
+            String vmLog = "";
             for (String arg : args) {
                 int eq = arg.indexOf('=');
                 if (!arg.startsWith("--") || eq < 0) {
@@ -650,11 +827,12 @@ public final class TickCostBenchmark {
                         }
                         userFrames = value.trim();
                     }
+                    case "vm-log" -> vmLog = value.trim();
                     default -> throw new IllegalArgumentException("unknown argument " + arg);
                 }
             }
             return new Options(threads, ticks, baselineTicks, stackDepth, running, parallelism, baselineSeconds,
-                    baselinePauseMillis, agentArgs, userFrames);
+                    baselinePauseMillis, agentArgs, userFrames, vmLog);
         }
 
         private static int positive(String name, String value) {
