@@ -66,8 +66,8 @@ public final class JobOverheadBenchmark {
                 Path log = logDir.resolve(String.format(Locale.ROOT, "overhead-round%02d-%s.log", round, config.slug()));
                 ResultLine result = ResultLine.last(ChildJvm.run(command, log, timeout), log.toString());
                 Run run = Run.of(result);
-                if (config.agentOption() != null && run.agentTicksPerSecond() <= 0) {
-                    throw new IllegalStateException("the agent did not sample during the window: " + result + " in " + log);
+                if (config.agentOption() != null) {
+                    checkAgentRun(result, run, log);
                 }
                 results.add(round, c, run);
                 System.out.printf(Locale.ROOT, "[bench-job] round %d/%d %-22s %,12.0f records/s  %.2f cores%s%n",
@@ -86,6 +86,18 @@ public final class JobOverheadBenchmark {
         System.out.println();
         System.out.println(table);
         write(report, table);
+    }
+
+    /** An agent run counts only if the agent sampled in the window, saw all of the job's subtasks, and never failed. */
+    private static void checkAgentRun(ResultLine result, Run run, Path log) {
+        int subtasks = ThroughputJob.VERTICES * ThroughputJob.PARALLELISM;
+        if (!(run.agentTicksPerSecond() > 0)) {
+            throw new IllegalStateException("the agent did not sample during the window: " + result + " in " + log);
+        }
+        if (result.longValue("agentSubtasks") != subtasks || result.longValue("agentErrors") != 0) {
+            throw new IllegalStateException("expected the agent to report " + subtasks
+                    + " subtasks and no sampling errors: " + result + " in " + log);
+        }
     }
 
     static void write(String report, String text) throws IOException {

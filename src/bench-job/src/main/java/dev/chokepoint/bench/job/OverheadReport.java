@@ -64,7 +64,7 @@ final class OverheadReport {
         StringBuilder out = new StringBuilder();
         out.append("### Whole-job overhead (Flink 1.20.3 MiniCluster, parallelism 2, chaining off)\n\n");
         out.append("| configuration | median records/s (min–max) | median ratio to no agent | ratio min–max "
-                + "| ratio IQR (p25–p75) | agent ticks/s | CPU cores used | median ratio of records per CPU-second |\n");
+                + "| ratio IQR (p25–p75) | agent ticks/s | CPU cores used | ratio of records per CPU-second, median (min–max) |\n");
         out.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (int c = 0; c < configs.size(); c++) {
             Stats throughput = Stats.of(throughputs(c));
@@ -82,7 +82,7 @@ final class OverheadReport {
             }
             out.append("| ").append(c == 0 ? "–" : oneDecimal(Stats.of(column(c, Run::agentTicksPerSecond)).median()))
                     .append(" | ").append(twoDecimals(Stats.of(column(c, Run::cpuCores)).median()))
-                    .append(" | ").append(c == 0 ? "1" : percent(Stats.of(ratios(c, Run::recordsPerCpuSecond)).median()))
+                    .append(" | ").append(c == 0 ? "1" : medianAndRange(Stats.of(ratios(c, Run::recordsPerCpuSecond))))
                     .append(" |\n");
         }
         out.append("\nPer round, records/s (ratio to the round's run without agent):\n\n| round |");
@@ -135,6 +135,10 @@ final class OverheadReport {
             }
         }
         return values;
+    }
+
+    private static String medianAndRange(Stats ratio) {
+        return percent(ratio.median()) + " (" + percent(ratio.min()) + "–" + percent(ratio.max()) + ")";
     }
 
     private static String count(double value) {
