@@ -29,7 +29,9 @@ public final class BufferRequestFrames {
 
     public BufferRequestFrames(List<FrameSignature> extraFrames) {
         add(LOCAL_BUFFER_POOL, "requestBufferBuilderBlocking");   // 1.5+
-        add(LOCAL_BUFFER_POOL, "requestMemorySegmentBlocking");   // 1.10+
+        // 1.10+; found alone on a stack only for 1.20's public no-argument variant (sort-merge, legacy hybrid):
+        // elsewhere requestBufferBuilderBlocking is above it
+        add(LOCAL_BUFFER_POOL, "requestMemorySegmentBlocking");
         add(LOCAL_BUFFER_POOL, "requestBufferBlocking");          // ≤1.4
         add(TIERED_MEMORY_MANAGER, "requestBufferBlockingFromPool"); // 1.20+/2.x hybrid shuffle
         for (FrameSignature frame : extraFrames) {
