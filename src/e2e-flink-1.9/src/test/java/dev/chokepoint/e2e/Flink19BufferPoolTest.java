@@ -1,9 +1,13 @@
 package dev.chokepoint.e2e;
 
+import dev.chokepoint.cli.testing.JavaProcess;
 import dev.chokepoint.e2e.FlinkMetricsOracle.TaskMetrics;
+import org.junit.jupiter.api.BeforeEach;
 
 import java.util.Arrays;
 import java.util.List;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Flink 1.9: Flink states backpressure only through its REST monitor
@@ -17,8 +21,23 @@ import java.util.List;
  * there is no FLIP-27 source. A legacy source runs in its own {@code Legacy Source Thread}, which
  * Flink samples instead of the task thread ({@code SourceStreamTask.getExecutingThread}), as the
  * agent does.
+ *
+ * <p>Only on JDKs where {@code Object.wait(long)} is native (up to 18): from JDK 19 on it is Java
+ * code that calls {@code wait0}, the top 3 frames of a waiting task thread are {@code wait0},
+ * {@code wait}, {@code requestMemorySegment}, and Flink 1.9's own monitor calls every task OK
+ * (seen on JDK 25, without the agent's code on the stack). {@link Flink19BackpressureTest} runs there.
  */
 class Flink19BufferPoolTest extends FlinkBufferPoolScenario {
+
+    /** The first JDK whose {@code Object.wait(long)} is not native (virtual threads). */
+    private static final int FIRST_JDK_WITH_WAIT0 = 19;
+
+    @BeforeEach
+    void flinkCanSeeTheWaitOnThisJdk() {
+        int jdk = JavaProcess.javaFeatureVersion();
+        assumeTrue(jdk < FIRST_JDK_WITH_WAIT0, "Flink 1.9's REST monitor cannot see buffer waits on JDK " + jdk
+                + " (Object.wait(long) calls wait0: requestBufferBuilderBlocking is below its top 3 frames)");
+    }
 
     @Override
     protected List<String> childJvmArgs() {
