@@ -35,7 +35,7 @@ import java.lang.reflect.Method;
  *   <li>{@code taskmanagers=N}: N TaskManagers of one slot each, so that the keyBy crosses the
  *       network (Netty over loopback) instead of staying in one TaskManager's memory.</li>
  *   <li>{@code flinkJmx=true}: Flink's own JMX reporter (as a factory: 1.9+), the tests' oracle.</li>
- *   <li>{@code restPort=N}: Flink's REST endpoint on port N, its backpressure monitor resampling every second.</li>
+ *   <li>{@code restPort=N}: Flink's REST endpoint on port N, its backpressure monitor refreshed every second.</li>
  * </ul>
  * Only DataStream API that exists in Flink 1.9 to 2.x alike is called directly: this source is
  * compiled against each ({@code fromSequence} is looked up reflectively; the legacy source and sink
@@ -123,6 +123,8 @@ public final class BackpressureJob {
             conf.setString("web.backpressure.refresh-interval", "1000");
             conf.setString("web.backpressure.num-samples", "100");
             conf.setString("web.backpressure.delay-between-samples", "50");
+            // Flink 1.13+'s REST monitor answers from the metrics its fetcher last fetched (every 10 s by default).
+            conf.setString("metrics.fetcher.update-interval", "1000");
         }
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(PARALLELISM, conf);

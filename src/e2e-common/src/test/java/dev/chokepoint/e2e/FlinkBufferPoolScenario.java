@@ -648,6 +648,14 @@ public abstract class FlinkBufferPoolScenario {
             TaskMetrics f = entry.getValue();
             String vertex = poll.ours.get(entry.getKey()).vertex;
             assertEquals(scenario.levels.get(vertex), flinkLevel(f), "Flink's level of " + f);
+            double ratio = flinkRatio(f);
+            if (!Double.isNaN(ratio)) {
+                // Settled: the scenario's HIGH subtasks are backpressured all the time, the OK ones never
+                // (Flink 1.13+'s ratio is a 60 s average that still carries the job's first seconds).
+                boolean high = HIGH.equals(scenario.levels.get(vertex));
+                assertTrue(high ? ratio >= 1 - RATIO_TOLERANCE : ratio <= RATIO_TOLERANCE,
+                        "Flink's backpressure ratio of " + f + " has settled");
+            }
             String kind = flinkKind(f);
             if (kind != null && scenario.kinds.containsKey(vertex)) {
                 assertEquals(scenario.kinds.get(vertex), kind, "Flink's kind of backpressure of " + f);
