@@ -219,7 +219,8 @@ public abstract class FlinkBufferPoolScenario {
 
     /**
      * The legacy source's thread blocks in a buffer request (hard backpressure); the map waits as
-     * its version does ({@link #fullOutputKind}). The instrumented blocking time must match Flink's where it has one.
+     * its version does ({@link #fullOutputKind}). The instrumented blocking time must match Flink's
+     * where it has one.
      */
     @Test
     void legacySourceIsHardBackpressuredAndFlinkAgrees() throws Exception {
@@ -483,7 +484,7 @@ public abstract class FlinkBufferPoolScenario {
 
     private static final String LOOPBACK = "127.0.0.1";
 
-    /** A port free right now on loopback, for the child's REST endpoint (the local environment does not tell its own). */
+    /** A port free right now on loopback, for the child's REST endpoint (a local environment does not tell its own). */
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
             return socket.getLocalPort();
