@@ -12,10 +12,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * on nothing but the JDK: the agent installs a {@link Handler}, and without one every call only
  * does what the original call did.
  *
- * <p>The {@code await}/{@code waitFor} methods stand in for the one call inside a buffer request
- * where Flink waits for a buffer. They behave exactly like that call (same result, same
- * exceptions) and time it: a request that finds a buffer free never reaches them, so it costs
- * nothing.
+ * <p>The {@code await} methods stand in for the one call inside a buffer request where Flink waits
+ * for a buffer (1.10+); {@code beforeWait}/{@code afterWait} surround it (≤1.9). They behave
+ * exactly like that call (same result, same exceptions) and time it: a request that finds a buffer
+ * free never reaches them, so it costs nothing.
  */
 public final class ChokepointBridge {
 
@@ -28,6 +28,8 @@ public final class ChokepointBridge {
     }
 
     private static volatile Handler handler;
+    /** The wait {@link #beforeWait} started on this thread and {@link #afterWait} has not ended yet. */
+    private static final ThreadLocal<PendingWait> PENDING_WAIT = new ThreadLocal<PendingWait>();
     private static final AtomicLong HANDLER_FAILURES = new AtomicLong();
 
     private ChokepointBridge() {
@@ -67,15 +69,49 @@ public final class ChokepointBridge {
         }
     }
 
-    /** Stands in for {@code lock.wait(millis)} in {@code LocalBufferPool.requestMemorySegment(boolean)} (1.5–1.9). */
-    public static void waitForBuffer(Object lock, long millis) throws InterruptedException {
-        // The handler that saw the start sees the end, even if another is installed meanwhile.
+    /**
+     * Called right before {@code lock.wait(millis)} in {@code LocalBufferPool.requestMemorySegment(boolean)}
+     * (1.5–1.9), with the wait's argument, which it returns; {@link #afterWait()} follows the wait.
+     * Not a stand-in for the wait: Flink ≤1.9's own backpressure monitor reads only the top 3 frames
+     * of a task thread and looks for {@code requestBufferBuilderBlocking} two below the wait, so no
+     * frame of ours may be on the stack while the thread waits.
+     */
+    public static long beforeWait(long millis) {
         Handler h = handler;
         long started = started(h);
+        if (started != 0L) {
+            try {
+                PendingWait pending = PENDING_WAIT.get();
+                if (pending == null) {
+                    pending = new PendingWait();
+                    PENDING_WAIT.set(pending);
+                }
+                pending.handler = h;
+                pending.startedNanos = started;
+            } catch (Throwable t) {
+                HANDLER_FAILURES.incrementAndGet(); // nothing of ours may reach Flink
+            }
+        }
+        return millis;
+    }
+
+    /**
+     * Ends the wait {@link #beforeWait} started on this thread, if any; also called when
+     * {@code requestMemorySegment(boolean)} throws (an interrupted wait), so it may find none.
+     */
+    public static void afterWait() {
         try {
-            lock.wait(millis);
-        } finally {
-            ended(h, started);
+            PendingWait pending = PENDING_WAIT.get();
+            if (pending != null && pending.startedNanos != 0L) {
+                // The handler that saw the start sees the end, even if another is installed meanwhile.
+                Handler h = pending.handler;
+                long started = pending.startedNanos;
+                pending.handler = null;
+                pending.startedNanos = 0L;
+                ended(h, started);
+            }
+        } catch (Throwable t) {
+            HANDLER_FAILURES.incrementAndGet();
         }
     }
 
@@ -111,5 +147,11 @@ public final class ChokepointBridge {
                 }
             }
         }
+    }
+
+    /** One thread's wait between {@link #beforeWait} and {@link #afterWait}: written by that thread only. */
+    static final class PendingWait {
+        Handler handler;
+        long startedNanos;
     }
 }

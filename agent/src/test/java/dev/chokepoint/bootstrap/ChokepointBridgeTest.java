@@ -43,10 +43,8 @@ class ChokepointBridgeTest {
         ChokepointBridge.install(FAILING);
         assertEquals("value", ChokepointBridge.awaitBuffer(CompletableFuture.completedFuture("value")));
         assertEquals("timed", ChokepointBridge.awaitBuffer(CompletableFuture.completedFuture("timed"), 1, TimeUnit.SECONDS));
-        Object lock = new Object();
-        synchronized (lock) {
-            ChokepointBridge.waitForBuffer(lock, 1);
-        }
+        assertEquals(2000L, ChokepointBridge.beforeWait(2000L));
+        ChokepointBridge.afterWait();
         assertEquals(0L, ChokepointBridge.requestStarted());
         ChokepointBridge.requestEnded(1L);
         assertEquals(failuresBefore + 5, ChokepointBridge.handlerFailures(), "each failure counted");
@@ -62,7 +60,6 @@ class ChokepointBridgeTest {
         assertSame(cause, thrown.getCause());
         assertThrows(TimeoutException.class,
                 () -> ChokepointBridge.awaitBuffer(new CompletableFuture<>(), 1, TimeUnit.MILLISECONDS));
-        assertThrows(IllegalMonitorStateException.class, () -> ChokepointBridge.waitForBuffer(new Object(), 1));
     }
 
     @Test
@@ -93,6 +90,28 @@ class ChokepointBridgeTest {
         ChokepointBridge.install(null);
         buffer.complete("segment");
         waiter.join();
+        assertEquals(Arrays.asList("started", "ended 7"), calls);
+    }
+
+    @Test
+    void aMonitorWaitIsTimedBetweenBeforeAndAfterByTheHandlerThatSawItStart() {
+        List<String> calls = new CopyOnWriteArrayList<>();
+        ChokepointBridge.install(new ChokepointBridge.Handler() {
+            @Override
+            public long requestStarted() {
+                calls.add("started");
+                return 7L;
+            }
+
+            @Override
+            public void requestEnded(long startedNanos) {
+                calls.add("ended " + startedNanos);
+            }
+        });
+        assertEquals(2000L, ChokepointBridge.beforeWait(2000L), "the wait's own argument goes on to the wait");
+        ChokepointBridge.install(null);
+        ChokepointBridge.afterWait();
+        ChokepointBridge.afterWait(); // as after an exception out of the request: nothing left to end
         assertEquals(Arrays.asList("started", "ended 7"), calls);
     }
 

@@ -22,7 +22,7 @@ public final class BootstrapBridge {
 
     static final String BRIDGE = "dev.chokepoint.bootstrap.ChokepointBridge";
     private static final Set<String> CLASSES =
-            new HashSet<>(Arrays.asList(BRIDGE, BRIDGE + "$Handler"));
+            new HashSet<>(Arrays.asList(BRIDGE, BRIDGE + "$Handler", BRIDGE + "$PendingWait"));
 
     private BootstrapBridge() {
     }

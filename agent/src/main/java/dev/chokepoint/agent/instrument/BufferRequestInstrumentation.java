@@ -28,9 +28,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
  * Times the waits inside Flink's blocking buffer requests. In the one method per Flink version
- * where the wait happens, the wait call itself ({@code CompletableFuture.get}, or
- * {@code Object.wait} up to 1.9) is replaced by the bridge's stand-in for it, which makes the
- * same call and times it. A request served at once never reaches the wait, so it runs exactly
+ * where the wait happens, the wait call itself ({@code CompletableFuture.get}) is replaced by the
+ * bridge's stand-in for it, which makes the same call and times it; up to 1.9 the
+ * {@code Object.wait} is surrounded by timing calls instead ({@link MonitorWaitTiming}). A request served at once never reaches the wait, so it runs exactly
  * Flink's code; only real waits are timed. A class without the expected method is left alone,
  * with one log line; the stack sampler does not depend on this.
  */
@@ -42,7 +42,6 @@ public final class BufferRequestInstrumentation {
 
     private static final Method AWAIT = bridge("awaitBuffer", CompletableFuture.class);
     private static final Method AWAIT_TIMED = bridge("awaitBuffer", CompletableFuture.class, long.class, TimeUnit.class);
-    private static final Method WAIT_FOR = bridge("waitForBuffer", Object.class, long.class);
 
     private final Set<String> instrumented = Collections.newSetFromMap(new ConcurrentHashMap<String, Boolean>());
     private ResettableClassFileTransformer transformer;
@@ -107,12 +106,13 @@ public final class BufferRequestInstrumentation {
             return waitIn(type, named("requestMemorySegmentBlocking"), "requestMemorySegmentBlocking",
                     futureGet(0), AWAIT, "CompletableFuture.get()");
         }
-        // 1.5–1.9: availableMemorySegments.wait(2000) in requestMemorySegment(boolean isBlocking)
-        if (declares(type, named("requestMemorySegment").and(takesArguments(boolean.class)))) {
-            return waitIn(type, named("requestMemorySegment").and(takesArguments(boolean.class)),
-                    "requestMemorySegment(boolean)",
-                    named("wait").and(takesArguments(long.class)).and(isDeclaredBy(Object.class)), WAIT_FOR,
-                    "Object.wait(long)");
+        // 1.5–1.9: availableMemorySegments.wait(2000) in requestMemorySegment(boolean isBlocking),
+        // surrounded rather than replaced (see MonitorWaitTiming)
+        ElementMatcher.Junction<MethodDescription> requestMemorySegment19 =
+                named("requestMemorySegment").and(takesArguments(boolean.class));
+        if (declares(type, requestMemorySegment19)) {
+            instrumented.add(type.getSimpleName() + ".requestMemorySegment(boolean): Object.wait(long)");
+            return MonitorWaitTiming.in(requestMemorySegment19);
         }
         AgentLog.errorOnce("no-request-method:" + type.getName(), type.getName()
                 + " has none of the buffer-request methods Chokepoint knows; exact blocked time is off for it,"

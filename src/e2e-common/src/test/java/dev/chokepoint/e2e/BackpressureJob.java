@@ -3,6 +3,9 @@ package dev.chokepoint.e2e;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -31,7 +34,8 @@ import java.lang.reflect.Method;
  *       about half the keys to each subtask, so only the channels to subtask 0 fill up).</li>
  *   <li>{@code taskmanagers=N}: N TaskManagers of one slot each, so that the keyBy crosses the
  *       network (Netty over loopback) instead of staying in one TaskManager's memory.</li>
- *   <li>{@code flinkJmx=true}: Flink's own JMX reporter (1.11+ factory), the tests' oracle.</li>
+ *   <li>{@code flinkJmx=true}: Flink's own JMX reporter (as a factory: 1.9+), the tests' oracle.</li>
+ *   <li>{@code restPort=N}: Flink's REST endpoint on port N, its backpressure monitor refreshed every second.</li>
  * </ul>
  * Only DataStream API that exists in Flink 1.9 to 2.x alike is called directly: this source is
  * compiled against each ({@code fromSequence} is looked up reflectively; the legacy source and sink
@@ -53,7 +57,7 @@ public final class BackpressureJob {
     public static final String FAST_SINK_VERTEX = "Sink: FastSink";
     public static final String SKEWED_SINK_VERTEX = "Sink: SkewedSink";
 
-    /** Flink's JMX reporter (flink-metrics-jmx), as a factory: Flink 1.11 and later. */
+    /** Flink's JMX reporter (flink-metrics-jmx), as a factory: Flink 1.9 and later. */
     public static final String JMX_REPORTER_FACTORY = "org.apache.flink.metrics.jmx.JMXReporterFactory";
 
     /** Printed once by each source subtask when it starts emitting. */
@@ -108,6 +112,20 @@ public final class BackpressureJob {
             // No port: the reporter registers its MBeans in the platform MBean server only.
             conf.setString("metrics.reporter.jmx.factory.class", JMX_REPORTER_FACTORY);
         }
+        String restPort = options.get("restPort");
+        if (restPort != null) {
+            // The port the tests' REST oracle reads (the local environment does not tell its own).
+            conf.setString("rest.port", restPort);
+            conf.setString("rest.bind-port", restPort);
+            // Flink ≤1.12's REST monitor samples only when asked and serves its last sample until
+            // that is older than the refresh interval: 1 s keeps it resampling back to back. 100
+            // samples 50 ms apart (its defaults) span the agent's default window.
+            conf.setString("web.backpressure.refresh-interval", "1000");
+            conf.setString("web.backpressure.num-samples", "100");
+            conf.setString("web.backpressure.delay-between-samples", "50");
+            // Flink 1.13+'s REST monitor answers from the metrics its fetcher last fetched (every 10 s by default).
+            conf.setString("metrics.fetcher.update-interval", "1000");
+        }
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(PARALLELISM, conf);
         env.disableOperatorChaining();
@@ -144,7 +162,32 @@ public final class BackpressureJob {
         System.out.println("chokepoint-e2e: submitting " + JOB_NAME + " to Flink " + EnvironmentInformation.getVersion()
                 + " (source=" + source + ", sink=" + sink + ", taskmanagers=" + taskManagers + ", parallelism "
                 + PARALLELISM + ", java " + System.getProperty("java.version") + ")");
-        env.execute(JOB_NAME);
+        if (taskManagers > 1 && EnvironmentInformation.getVersion().startsWith("1.9.")) {
+            executeOnMiniCluster(env, conf, taskManagers);
+        } else {
+            env.execute(JOB_NAME);
+        }
+    }
+
+    /**
+     * Flink 1.9's local environment always starts one TaskManager (its {@code execute} builds the
+     * MiniCluster without reading {@code local.number-taskmanager}): start the cluster here instead.
+     */
+    private static void executeOnMiniCluster(StreamExecutionEnvironment env, Configuration conf, int taskManagers)
+            throws Exception {
+        JobGraph job = env.getStreamGraph().getJobGraph();
+        // What 1.9's LocalStreamEnvironment does: wait for slots rather than fail while the
+        // TaskManagers register (the method is gone in later versions).
+        JobGraph.class.getMethod("setAllowQueuedScheduling", boolean.class).invoke(job, true);
+        MiniClusterConfiguration cluster = new MiniClusterConfiguration.Builder()
+                .setConfiguration(conf)
+                .setNumTaskManagers(taskManagers)
+                .setNumSlotsPerTaskManager(1)
+                .build();
+        try (MiniCluster miniCluster = new MiniCluster(cluster)) {
+            miniCluster.start();
+            miniCluster.executeJobBlocking(job);
+        }
     }
 
     /**
