@@ -638,7 +638,11 @@ public abstract class FlinkBufferPoolScenario {
                         "buffer wait p50 <= p99 <= max of " + what);
             }
             if (HARD.equals(kind)) {
-                assertTrue(waits, "a hard-backpressured " + what + " has buffer waits");
+                // The percentiles cover the waits that ended in the last full window; on a starved
+                // machine one wait can outlast a window (seen at load 35+), and then the exactly
+                // measured blocked time, which counts the wait in progress, is what shows it.
+                assertTrue(waits || t.backPressuredTimeMsPerSecond > 1000 * HIGH_THRESHOLD, "a hard-backpressured "
+                        + what + " has buffer waits that ended in its last window, or is blocked in one");
             }
         }
     }
