@@ -11,15 +11,6 @@ class WorkWaitFramesTest {
     private static final String IO = "org.apache.flink.streaming.runtime.io.";
 
     @Test
-    void mailboxWaitOfFlink110Plus() {
-        assertTrue(WorkWaitFrames.isWaitingForWork(stack(
-                "jdk.internal.misc.Unsafe#park",
-                "java.util.concurrent.locks.AbstractQueuedSynchronizer$ConditionObject#awaitNanos",
-                "org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailboxImpl#take",
-                "org.apache.flink.streaming.runtime.tasks.mailbox.MailboxProcessor#processMailsWhenDefaultActionUnavailable")));
-    }
-
-    @Test
     void flink19InputWait() {
         assertTrue(WorkWaitFrames.isWaitingForWork(stack(
                 "jdk.internal.misc.Unsafe#park",
