@@ -1,8 +1,11 @@
 package dev.chokepoint.agent;
 
+import dev.chokepoint.agent.log.AgentLog;
 import dev.chokepoint.agent.config.AgentConfig;
 import dev.chokepoint.agent.config.ConfigException;
 import dev.chokepoint.agent.config.ConfigParser;
+import dev.chokepoint.agent.export.AgentControl;
+import dev.chokepoint.api.SystemProperties;
 
 import dev.chokepoint.agent.instrument.BootstrapBridge;
 import dev.chokepoint.agent.instrument.FlinkProbes;
@@ -18,11 +21,20 @@ import java.util.Properties;
  */
 final class Chokepoint {
 
-    /** Outside the {@code chokepoint.*} namespace, which holds settings. */
-    static final String VERSION_PROPERTY = "dev.chokepoint.agent.version";
-
     private static final Object LOCK = new Object();
-    private static SamplingLoop loop;
+    /** The Agent MBean's operations. */
+    private static final AgentControl CONTROL = new AgentControl() {
+        @Override
+        public String reconfigure(String arguments) {
+            return Chokepoint.reconfigure(arguments);
+        }
+
+        @Override
+        public String detach() {
+            return Chokepoint.detach();
+        }
+    };
+    private static SamplerThread loop;
     private static FlinkProbes probes;
     private static boolean bridgeReady;
 
@@ -48,10 +60,10 @@ final class Chokepoint {
                 bridgeReady = instrumentation != null && BootstrapBridge.inject(instrumentation);
                 probes = new FlinkProbes(instrumentation);
                 applyTiming(config);
-                loop = new SamplingLoop(config, version(), probes);
+                loop = new SamplerThread(config, version(), probes, CONTROL);
                 loop.start();
                 // Lets tools that list JVMs see the agent from the JVM's properties, without JMX.
-                System.setProperty(VERSION_PROPERTY, version());
+                System.setProperty(SystemProperties.AGENT_VERSION, version());
                 AgentLog.info(version() + " started (" + how + "): " + config);
                 warnUnknownSystemProperties();
             } else {
@@ -107,7 +119,7 @@ final class Chokepoint {
             try {
                 boolean restored = probes.remove();
                 boolean stopped = loop.stop(10_000);
-                System.clearProperty(VERSION_PROPERTY);
+                System.clearProperty(SystemProperties.AGENT_VERSION);
                 loop = null;
                 probes = null;
                 String result = "detached" + (restored ? "" : "; Flink's original buffer-pool code could not be restored")

@@ -1,6 +1,8 @@
 package dev.chokepoint.agent;
 
-import dev.chokepoint.agent.export.MBeanExporter;
+import dev.chokepoint.agent.log.AgentLog;
+import dev.chokepoint.api.AgentAttributes;
+import dev.chokepoint.api.ObjectNames;
 
 import java.lang.instrument.Instrumentation;
 import java.lang.management.ManagementFactory;
@@ -45,10 +47,10 @@ public final class ChokepointAgent {
                 return false;
             }
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            if (!server.isRegistered(MBeanExporter.AGENT_NAME)) {
+            if (!server.isRegistered(ObjectNames.AGENT)) {
                 return false;
             }
-            Object result = server.invoke(MBeanExporter.AGENT_NAME, "reconfigure",
+            Object result = server.invoke(ObjectNames.AGENT, AgentAttributes.RECONFIGURE,
                     new Object[] {arguments == null ? "" : arguments}, new String[] {String.class.getName()});
             AgentLog.info("an agent is already running in this JVM; handed it the new settings: " + result);
             return true;

@@ -116,15 +116,6 @@ public final class ChokepointBridge {
     }
 
     /** Never throws: whatever a handler does, Flink's request goes on as if we were not there. */
-    public static long requestStarted() {
-        return started(handler);
-    }
-
-    /** Never throws, as {@link #requestStarted()}. */
-    public static void requestEnded(long startedNanos) {
-        ended(handler, startedNanos);
-    }
-
     private static long started(Handler h) {
         if (h == null) {
             return 0L;

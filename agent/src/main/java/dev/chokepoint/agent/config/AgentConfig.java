@@ -1,17 +1,13 @@
 package dev.chokepoint.agent.config;
 
+import dev.chokepoint.api.Settings;
+
 import java.util.Collections;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /** The agent's effective settings, immutable; a reconfiguration replaces the whole object. */
 public final class AgentConfig {
-
-    public static final int DEFAULT_SAMPLES = 100;
-    public static final long DEFAULT_DELAY_MILLIS = 50;
-    public static final double DEFAULT_LOW = 0.10;
-    public static final double DEFAULT_HIGH = 0.5;
-    public static final int DEFAULT_DEPTH = 16;
 
     private final int samples;
     private final long delayMillis;
@@ -32,11 +28,6 @@ public final class AgentConfig {
         this.frames = Collections.unmodifiableList(frames);
         this.depth = depth;
         this.instrument = instrument;
-    }
-
-    public static AgentConfig defaults() {
-        return new AgentConfig(DEFAULT_SAMPLES, DEFAULT_DELAY_MILLIS, DEFAULT_LOW, DEFAULT_HIGH, null,
-                Collections.<FrameSignature>emptyList(), DEFAULT_DEPTH, true);
     }
 
     public int samples() {
@@ -64,6 +55,18 @@ public final class AgentConfig {
         return frames;
     }
 
+    /** The extra frames in the setting's own syntax, {@code ;}-separated; empty for none. */
+    public String framesText() {
+        StringBuilder text = new StringBuilder();
+        for (FrameSignature frame : frames) {
+            if (text.length() > 0) {
+                text.append(';');
+            }
+            text.append(frame);
+        }
+        return text.toString();
+    }
+
     public int depth() {
         return depth;
     }
@@ -76,20 +79,13 @@ public final class AgentConfig {
     /** The settings in the agent's own argument syntax, as shown by the Agent MBean. */
     @Override
     public String toString() {
-        StringBuilder framesText = new StringBuilder();
-        for (FrameSignature frame : frames) {
-            if (framesText.length() > 0) {
-                framesText.append(';');
-            }
-            framesText.append(frame);
-        }
-        return "samples=" + samples
-                + ",delay=" + delayMillis + "ms"
-                + ",low=" + low
-                + ",high=" + high
-                + ",threads=" + (threads == null ? "<Flink task threads>" : threads.pattern())
-                + ",frames=" + framesText
-                + ",depth=" + depth
-                + ",instrument=" + instrument;
+        return Settings.SAMPLES + "=" + samples
+                + "," + Settings.DELAY + "=" + delayMillis + "ms"
+                + "," + Settings.LOW + "=" + low
+                + "," + Settings.HIGH + "=" + high
+                + "," + Settings.THREADS + "=" + (threads == null ? "<Flink task threads>" : threads.pattern())
+                + "," + Settings.FRAMES + "=" + framesText()
+                + "," + Settings.DEPTH + "=" + depth
+                + "," + Settings.INSTRUMENT + "=" + instrument;
     }
 }

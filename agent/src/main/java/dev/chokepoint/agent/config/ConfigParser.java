@@ -1,5 +1,8 @@
 package dev.chokepoint.agent.config;
 
+import dev.chokepoint.api.Settings;
+import dev.chokepoint.api.SystemProperties;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -10,7 +13,6 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,14 +28,8 @@ import java.util.regex.PatternSyntaxException;
  */
 public final class ConfigParser {
 
-    public static final String SYSTEM_PROPERTY_PREFIX = "chokepoint.";
-    public static final List<String> KEYS =
-            Arrays.asList("samples", "delay", "low", "high", "threads", "frames", "depth", "instrument", "config");
-
-    static final int MAX_SAMPLES = 65_535;
-    static final long MAX_DELAY_MILLIS = 3_600_000;
-    static final int MIN_DEPTH = 4;
-    static final int MAX_DEPTH = 1024;
+    public static final String SYSTEM_PROPERTY_PREFIX = SystemProperties.SETTING_PREFIX;
+    public static final List<String> KEYS = Settings.KEYS;
     /** A file larger than this is not a configuration file; refuse it before reading it. */
     static final long MAX_CONFIG_FILE_BYTES = 64 * 1024;
 
@@ -49,7 +45,8 @@ public final class ConfigParser {
     public static AgentConfig parse(String agentArgs, Properties systemProperties) throws ConfigException {
         Map<String, String> arguments = parseArguments(agentArgs);
         Map<String, String> properties = fromSystemProperties(systemProperties);
-        String configFile = arguments.containsKey("config") ? arguments.get("config") : properties.get("config");
+        String configFile = arguments.containsKey(Settings.CONFIG)
+                ? arguments.get(Settings.CONFIG) : properties.get(Settings.CONFIG);
         Map<String, String> file = configFile == null ? new LinkedHashMap<String, String>() : readFile(configFile);
 
         Map<String, String> merged = new LinkedHashMap<>(file);
@@ -133,7 +130,7 @@ public final class ConfigParser {
         Map<String, String> values = new LinkedHashMap<>();
         for (String key : properties.stringPropertyNames()) {
             checkKnown(key, "config file " + path);
-            if ("config".equals(key)) {
+            if (Settings.CONFIG.equals(key)) {
                 throw new ConfigException("config file " + path + " may not name another config file");
             }
             values.put(key, properties.getProperty(key).trim());
@@ -142,22 +139,27 @@ public final class ConfigParser {
     }
 
     private static AgentConfig build(Map<String, String> values) throws ConfigException {
-        int samples = values.containsKey("samples")
-                ? parseInt("samples", values.get("samples"), 1, MAX_SAMPLES) : AgentConfig.DEFAULT_SAMPLES;
-        long delay = values.containsKey("delay")
-                ? parseDelay(values.get("delay")) : AgentConfig.DEFAULT_DELAY_MILLIS;
-        double low = values.containsKey("low") ? parseRatio("low", values.get("low")) : AgentConfig.DEFAULT_LOW;
-        double high = values.containsKey("high") ? parseRatio("high", values.get("high")) : AgentConfig.DEFAULT_HIGH;
+        int samples = values.containsKey(Settings.SAMPLES)
+                ? parseInt(Settings.SAMPLES, values.get(Settings.SAMPLES), Settings.SAMPLES_MIN, Settings.SAMPLES_MAX)
+                : Settings.SAMPLES_DEFAULT;
+        long delay = values.containsKey(Settings.DELAY)
+                ? parseDelay(values.get(Settings.DELAY)) : Settings.DELAY_MILLIS_DEFAULT;
+        double low = values.containsKey(Settings.LOW)
+                ? parseRatio(Settings.LOW, values.get(Settings.LOW)) : Settings.LOW_DEFAULT;
+        double high = values.containsKey(Settings.HIGH)
+                ? parseRatio(Settings.HIGH, values.get(Settings.HIGH)) : Settings.HIGH_DEFAULT;
         if (low > high) {
             throw new ConfigException("thresholds out of order: low=" + low + " is above high=" + high
                     + " (expected 0 <= low <= high <= 1)");
         }
-        Pattern threads = values.containsKey("threads") ? parseRegex(values.get("threads")) : null;
-        List<FrameSignature> frames = values.containsKey("frames")
-                ? parseFrames(values.get("frames")) : new ArrayList<FrameSignature>();
-        int depth = values.containsKey("depth")
-                ? parseInt("depth", values.get("depth"), MIN_DEPTH, MAX_DEPTH) : AgentConfig.DEFAULT_DEPTH;
-        boolean instrument = !values.containsKey("instrument") || parseBoolean("instrument", values.get("instrument"));
+        Pattern threads = values.containsKey(Settings.THREADS) ? parseRegex(values.get(Settings.THREADS)) : null;
+        List<FrameSignature> frames = values.containsKey(Settings.FRAMES)
+                ? parseFrames(values.get(Settings.FRAMES)) : new ArrayList<FrameSignature>();
+        int depth = values.containsKey(Settings.DEPTH)
+                ? parseInt(Settings.DEPTH, values.get(Settings.DEPTH), Settings.DEPTH_MIN, Settings.DEPTH_MAX)
+                : Settings.DEPTH_DEFAULT;
+        boolean instrument = values.containsKey(Settings.INSTRUMENT)
+                ? parseBoolean(Settings.INSTRUMENT, values.get(Settings.INSTRUMENT)) : Settings.INSTRUMENT_DEFAULT;
         return new AgentConfig(samples, delay, low, high, threads, frames, depth, instrument);
     }
 
@@ -188,11 +190,11 @@ public final class ConfigParser {
         if (m.matches()) {
             long n = Long.parseLong(m.group(1));
             long millis = "s".equals(m.group(2)) ? n * 1000 : n;
-            if (millis >= 1 && millis <= MAX_DELAY_MILLIS) {
+            if (millis >= Settings.DELAY_MILLIS_MIN && millis <= Settings.DELAY_MILLIS_MAX) {
                 return millis;
             }
         }
-        throw bad("delay", value, "a duration from 1ms to 3600s, such as 50ms or 2s");
+        throw bad(Settings.DELAY, value, "a duration from 1ms to 3600s, such as 50ms or 2s");
     }
 
     private static double parseRatio(String key, String value) throws ConfigException {
@@ -209,12 +211,12 @@ public final class ConfigParser {
 
     private static Pattern parseRegex(String value) throws ConfigException {
         if (value.isEmpty()) {
-            throw bad("threads", value, "a regular expression on thread names, such as ^MyTask .*");
+            throw bad(Settings.THREADS, value, "a regular expression on thread names, such as ^MyTask .*");
         }
         try {
             return Pattern.compile(value);
         } catch (PatternSyntaxException e) {
-            throw bad("threads", value, "a valid regular expression (" + e.getDescription() + " near index "
+            throw bad(Settings.THREADS, value, "a valid regular expression (" + e.getDescription() + " near index "
                     + e.getIndex() + ")");
         }
     }
@@ -227,7 +229,7 @@ public final class ConfigParser {
             }
             Matcher m = FRAME.matcher(part);
             if (!m.matches()) {
-                throw bad("frames", part, "fully.qualified.Class#method signatures separated by ';'");
+                throw bad(Settings.FRAMES, part, "fully.qualified.Class#method signatures separated by ';'");
             }
             frames.add(new FrameSignature(m.group(1), m.group(2)));
         }

@@ -1,11 +1,10 @@
 package dev.chokepoint.agent.export;
 
-import dev.chokepoint.agent.AgentLog;
+import dev.chokepoint.agent.log.AgentLog;
 
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.InstanceNotFoundException;
 import javax.management.MBeanServer;
-import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
 
@@ -16,14 +15,7 @@ import java.lang.management.ManagementFactory;
  */
 public final class MBeanExporter {
 
-    public static final String DOMAIN = "chokepoint";
-    public static final ObjectName AGENT_NAME = objectName(DOMAIN + ":type=Agent");
-
     private MBeanServer server;
-
-    public static ObjectName taskName(String subtaskName) {
-        return objectName(DOMAIN + ":type=Task,name=" + ObjectName.quote(subtaskName));
-    }
 
     /** Registers {@code mbean}, replacing a stale one of the same name (e.g. left by an earlier agent copy). */
     public void register(ObjectName name, Object mbean) {
@@ -57,13 +49,5 @@ public final class MBeanExporter {
             server = ManagementFactory.getPlatformMBeanServer();
         }
         return server;
-    }
-
-    private static ObjectName objectName(String name) {
-        try {
-            return new ObjectName(name);
-        } catch (MalformedObjectNameException e) {
-            throw new IllegalArgumentException(name, e);
-        }
     }
 }

@@ -2,10 +2,12 @@ package dev.chokepoint.agent.export;
 
 import dev.chokepoint.agent.aggregate.SampleWindow;
 import dev.chokepoint.agent.aggregate.SubtaskState;
-import dev.chokepoint.agent.classify.BackPressureLevel;
 import dev.chokepoint.agent.classify.SampleKind;
 import dev.chokepoint.agent.config.AgentConfig;
 import dev.chokepoint.agent.flink.FlinkTask;
+import dev.chokepoint.api.BackPressureLevel;
+import dev.chokepoint.api.TaskAttributes;
+import dev.chokepoint.api.TaskMXBean;
 import org.HdrHistogram.Histogram;
 
 import javax.management.AttributeChangeNotification;
@@ -34,7 +36,7 @@ public final class TaskView implements TaskMXBean, NotificationEmitter {
 
     private static final MBeanNotificationInfo[] NOTIFICATIONS = {
         new MBeanNotificationInfo(new String[] {AttributeChangeNotification.ATTRIBUTE_CHANGE},
-                AttributeChangeNotification.class.getName(), "BackPressureLevel changed")
+                AttributeChangeNotification.class.getName(), TaskAttributes.BACK_PRESSURE_LEVEL + " changed")
     };
 
     private final SubtaskState state;
@@ -59,7 +61,7 @@ public final class TaskView implements TaskMXBean, NotificationEmitter {
         if (lastLevel != null && level != lastLevel) {
             AttributeChangeNotification change = new AttributeChangeNotification(name, ++sequence,
                     System.currentTimeMillis(), getThread() + ": " + lastLevel + " -> " + level,
-                    "BackPressureLevel", String.class.getName(), lastLevel.name(), level.name());
+                    TaskAttributes.BACK_PRESSURE_LEVEL, String.class.getName(), lastLevel.name(), level.name());
             notifications.sendNotification(change);
         }
         lastLevel = level;

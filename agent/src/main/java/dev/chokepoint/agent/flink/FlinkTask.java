@@ -1,6 +1,6 @@
 package dev.chokepoint.agent.flink;
 
-import dev.chokepoint.agent.AgentLog;
+import dev.chokepoint.agent.log.AgentLog;
 
 import java.lang.ref.WeakReference;
 import java.lang.reflect.Array;
@@ -58,14 +58,6 @@ public final class FlinkTask {
             unsupported("task", "cannot read a Task's partitions and gates: " + t);
             return null;
         }
-    }
-
-    public boolean hasOutputs() {
-        return !partitions.isEmpty();
-    }
-
-    public boolean hasInputs() {
-        return !gates.isEmpty();
     }
 
     /** Σ used / Σ size over the output pools (Flink's outPoolUsage), NaN without outputs. */

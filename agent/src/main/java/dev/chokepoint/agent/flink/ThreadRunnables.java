@@ -1,6 +1,6 @@
 package dev.chokepoint.agent.flink;
 
-import dev.chokepoint.agent.AgentLog;
+import dev.chokepoint.agent.log.AgentLog;
 import net.bytebuddy.dynamic.loading.ClassInjector;
 import net.bytebuddy.utility.JavaModule;
 

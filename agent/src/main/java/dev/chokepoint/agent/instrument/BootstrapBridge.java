@@ -1,6 +1,6 @@
 package dev.chokepoint.agent.instrument;
 
-import dev.chokepoint.agent.AgentLog;
+import dev.chokepoint.agent.log.AgentLog;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.loading.ClassInjector;
 
@@ -21,7 +21,8 @@ import java.util.Set;
 public final class BootstrapBridge {
 
     static final String BRIDGE = "dev.chokepoint.bootstrap.ChokepointBridge";
-    private static final Set<String> CLASSES =
+    /** Every class the bridge is made of: BootstrapBridgeTest checks it against the compiled classes. */
+    static final Set<String> CLASSES =
             new HashSet<>(Arrays.asList(BRIDGE, BRIDGE + "$Handler", BRIDGE + "$PendingWait"));
 
     private BootstrapBridge() {

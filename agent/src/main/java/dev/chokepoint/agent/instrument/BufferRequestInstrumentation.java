@@ -1,6 +1,6 @@
 package dev.chokepoint.agent.instrument;
 
-import dev.chokepoint.agent.AgentLog;
+import dev.chokepoint.agent.log.AgentLog;
 import dev.chokepoint.bootstrap.ChokepointBridge;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;

@@ -1,7 +1,7 @@
-package dev.chokepoint.agent.export;
+package dev.chokepoint.api;
 
 /**
- * One subtask, as {@code chokepoint:type=Task,name=<quoted subtask name>}. Attribute names are a
+ * One subtask, as {@link ObjectNames#task(String)}. Attribute names ({@link TaskAttributes}) are a
  * contract: the CLI, the tests and users' jmx_exporter rules read them. Ratios are over the
  * sliding window of samples; buffer usages are read from the task's pools when asked.
  */

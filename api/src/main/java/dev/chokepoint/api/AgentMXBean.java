@@ -1,11 +1,35 @@
-package dev.chokepoint.agent.export;
+package dev.chokepoint.api;
 
-/** The agent itself, as {@code chokepoint:type=Agent}. */
+/** The agent itself, as {@link ObjectNames#AGENT}. Attribute names: {@link AgentAttributes}. */
 public interface AgentMXBean {
     String getVersion();
 
-    /** Effective settings, in the agent argument syntax. */
+    /** Effective settings, in the agent argument syntax; for people. Programs read the typed attributes below. */
     String getConfig();
+
+    /** {@link Settings#SAMPLES}: samples per subtask in a full window. */
+    int getSamples();
+
+    /** {@link Settings#DELAY}: time between samples. */
+    long getDelayMillis();
+
+    /** {@link Settings#LOW}: a ratio at or below it is OK. */
+    double getLow();
+
+    /** {@link Settings#HIGH}: a ratio at or below it is LOW, above it HIGH. */
+    double getHigh();
+
+    /** {@link Settings#THREADS}: the thread-name regex, empty for Flink's task threads. */
+    String getThreads();
+
+    /** {@link Settings#FRAMES}: extra blocking frames, {@code ;}-separated, empty for none. */
+    String getFrames();
+
+    /** {@link Settings#DEPTH}: stack frames read per walked thread. */
+    int getDepth();
+
+    /** {@link Settings#INSTRUMENT}: whether timing of buffer requests is asked for (see {@link #getInstrumentation()} for whether it runs). */
+    boolean isInstrument();
 
     /** Task threads sampled at the last tick. */
     int getTaskThreads();

@@ -1,4 +1,4 @@
-package dev.chokepoint.agent.classify;
+package dev.chokepoint.api;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,4 +1,4 @@
-package dev.chokepoint.agent;
+package dev.chokepoint.agent.log;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,4 +1,4 @@
-package dev.chokepoint.agent.classify;
+package dev.chokepoint.api;
 
 /** Flink's web UI levels: ratio ≤ low is OK, ≤ high is LOW, above is HIGH. */
 public enum BackPressureLevel {

@@ -1,0 +1,155 @@
+package dev.chokepoint.agent;
+
+import dev.chokepoint.agent.config.AgentConfig;
+import dev.chokepoint.agent.config.LiveConfig;
+import dev.chokepoint.agent.export.AgentControl;
+import dev.chokepoint.agent.export.AgentView;
+import dev.chokepoint.agent.export.MBeanExporter;
+import dev.chokepoint.agent.export.SamplerStatistics;
+import dev.chokepoint.agent.export.TaskMBeans;
+import dev.chokepoint.agent.export.TaskView;
+import dev.chokepoint.agent.instrument.FlinkProbes;
+import dev.chokepoint.agent.log.AgentLog;
+import dev.chokepoint.api.AgentThreads;
+import dev.chokepoint.api.ObjectNames;
+import dev.chokepoint.bootstrap.ChokepointBridge;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The agent's one thread: runs a {@link Tick} every {@code delay}, applies new settings between
+ * ticks, and registers the MBeans on its way in and out. Nothing it runs can end it: a failure is
+ * counted, logged once per kind, and the next tick runs as usual.
+ */
+final class SamplerThread implements Runnable {
+
+    private final LiveConfig config;
+    private final FlinkProbes probes;
+    private final MBeanExporter exporter = new MBeanExporter();
+    private final SamplerStatistics statistics = new SamplerStatistics();
+    private final AgentView agentView;
+    private final Tick tick;
+
+    private volatile boolean running = true;
+    private volatile Thread thread;
+
+    SamplerThread(AgentConfig initial, String version, FlinkProbes probes, AgentControl control) {
+        this.config = new LiveConfig(initial);
+        this.probes = probes;
+        this.agentView = new AgentView(version, config, statistics, probes, control);
+        this.tick = new Tick(initial, probes, new TaskMBeans(exporter, new Settings()), statistics);
+    }
+
+    void start() {
+        thread = new Thread(this, AgentThreads.SAMPLER);
+        thread.setDaemon(true);
+        // The host's class loaders are none of our business; do not pin the attaching thread's.
+        thread.setContextClassLoader(null);
+        statistics.samplerStarted(thread);
+        thread.start();
+    }
+
+    /** Ends the thread, which unregisters every MBean on its way out; true once it has ended. */
+    boolean stop(long timeoutMillis) throws InterruptedException {
+        running = false;
+        LockSupport.unpark(thread);
+        thread.join(timeoutMillis);
+        return !thread.isAlive();
+    }
+
+    /** Takes effect at the next tick. */
+    void reconfigure(AgentConfig newConfig) {
+        config.offer(newConfig);
+    }
+
+    /** The settings as of the last reconfiguration. */
+    AgentConfig config() {
+        return config.latest();
+    }
+
+    @Override
+    public void run() {
+        exporter.register(ObjectNames.AGENT, agentView);
+        try {
+            loop();
+        } finally {
+            protect("stop", new Runnable() {
+                @Override
+                public void run() {
+                    tick.clear();
+                }
+            });
+            exporter.unregister(ObjectNames.AGENT);
+        }
+    }
+
+    private void loop() {
+        long next = System.nanoTime();
+        while (running) {
+            long start = System.nanoTime();
+            try {
+                AgentConfig newConfig = config.takePending();
+                if (newConfig != null) {
+                    tick.configure(newConfig);
+                }
+                tick.run(start);
+            } catch (Throwable t) {
+                Tick.failed(t, statistics);
+            }
+            protect("bridge", new Runnable() {
+                @Override
+                public void run() {
+                    reportBridgeFailures();
+                }
+            });
+            long end = System.nanoTime();
+            AgentConfig now = config.current();
+            statistics.ticked(tick.count(), end - start, now.samples());
+            next += TimeUnit.MILLISECONDS.toNanos(now.delayMillis());
+            if (next - end < 0) {
+                next = end; // overran: skip the missed ticks rather than bunch them up
+            }
+            parkUntil(next);
+        }
+    }
+
+    /** Runs {@code step} so that no failure of it, not even a linkage error, can end the sampler. */
+    private void protect(String what, Runnable step) {
+        try {
+            step.run();
+        } catch (Throwable t) {
+            statistics.failed();
+            AgentLog.errorOnce(what + ":" + t.getClass().getName(),
+                    "sampler error (" + what + "), sampling goes on: " + t + " (counted in SamplingErrors, reported once)");
+        }
+    }
+
+    /** The bridge cannot log (it lives in the bootstrap loader with nothing but the JDK): say it here, once. */
+    private static void reportBridgeFailures() {
+        if (ChokepointBridge.handlerFailures() > 0) {
+            AgentLog.errorOnce("bridge-handler", "a buffer-request handler failed inside Flink's request and was"
+                    + " swallowed, Flink went on (counted in InstrumentationErrors, reported once)");
+        }
+    }
+
+    private void parkUntil(long deadline) {
+        long remaining;
+        while (running && (remaining = deadline - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(remaining);
+        }
+    }
+
+    /** What the Task MBeans see of the settings: those in force at the sampler's last tick. */
+    private final class Settings implements TaskView.ConfigSource {
+        @Override
+        public AgentConfig config() {
+            return config.current();
+        }
+
+        @Override
+        public boolean timing() {
+            return probes.timing();
+        }
+    }
+}

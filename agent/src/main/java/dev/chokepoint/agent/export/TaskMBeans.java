@@ -1,0 +1,48 @@
+package dev.chokepoint.agent.export;
+
+import dev.chokepoint.agent.aggregate.SubtaskRegistry;
+import dev.chokepoint.agent.aggregate.SubtaskState;
+import dev.chokepoint.api.ObjectNames;
+
+import javax.management.ObjectName;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One Task MBean per subtask the registry holds: registered when the subtask appears, gone when it
+ * does. Sampler thread only.
+ */
+public final class TaskMBeans implements SubtaskRegistry.Listener {
+
+    private final MBeanExporter exporter;
+    private final TaskView.ConfigSource configSource;
+    private final Map<String, TaskView> views = new HashMap<>();
+
+    public TaskMBeans(MBeanExporter exporter, TaskView.ConfigSource configSource) {
+        this.exporter = exporter;
+        this.configSource = configSource;
+    }
+
+    @Override
+    public void added(SubtaskState subtask) {
+        String name = subtask.name().subtaskName();
+        ObjectName objectName = ObjectNames.task(name);
+        TaskView view = new TaskView(subtask, configSource, objectName);
+        views.put(name, view);
+        exporter.register(objectName, view);
+    }
+
+    @Override
+    public void removed(SubtaskState subtask) {
+        String name = subtask.name().subtaskName();
+        views.remove(name);
+        exporter.unregister(ObjectNames.task(name));
+    }
+
+    /** After each tick: each subtask tells its subscribers when its level has changed. */
+    public void publishLevels() {
+        for (TaskView view : views.values()) {
+            view.publishLevel();
+        }
+    }
+}

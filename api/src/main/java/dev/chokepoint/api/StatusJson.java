@@ -1,0 +1,42 @@
+package dev.chokepoint.api;
+
+/**
+ * Field names of {@code chokepoint status --json}: one object per reading. Names follow Flink's
+ * REST API where Flink has the same figure ({@code ratio}, {@code idleRatio}, {@code busyRatio},
+ * {@code subtask} 0-based) and Flink's metric names for the pool gauges.
+ */
+public final class StatusJson {
+
+    // the reading
+    public static final String PID = "pid";
+    public static final String AGENT_VERSION = "agentVersion";
+    public static final String TIMESTAMP = "timestamp";
+    public static final String VERTICES = "vertices";
+    public static final String ORIGIN = "origin";
+
+    // a vertex
+    public static final String NAME = "name";
+    public static final String BACKPRESSURE_LEVEL = "backpressureLevel";
+    public static final String RATIO = "ratio";
+    public static final String SUBTASKS = "subtasks";
+
+    // a subtask (also BACKPRESSURE_LEVEL and RATIO)
+    public static final String SUBTASK = "subtask";
+    public static final String THREAD = "thread";
+    public static final String HARD_RATIO = "hardRatio";
+    public static final String SOFT_RATIO = "softRatio";
+    public static final String IDLE_RATIO = "idleRatio";
+    public static final String BUSY_RATIO = "busyRatio";
+    public static final String OUT_POOL_USAGE = "outPoolUsage";
+    public static final String IN_POOL_USAGE = "inPoolUsage";
+    public static final String FLOATING_BUFFERS_USAGE = "floatingBuffersUsage";
+    public static final String EXCLUSIVE_BUFFERS_USAGE = "exclusiveBuffersUsage";
+    public static final String BACK_PRESSURED_TIME_MS_PER_SECOND = "backPressuredTimeMsPerSecond";
+
+    // the origin
+    public static final String VERTEX = "vertex";
+    public static final String REASON = "reason";
+
+    private StatusJson() {
+    }
+}

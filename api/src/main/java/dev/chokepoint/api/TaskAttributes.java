@@ -1,0 +1,39 @@
+package dev.chokepoint.api;
+
+/**
+ * The attribute names of {@link TaskMXBean}, for clients that read several at once with
+ * {@code getAttributes} (one round trip, one consistent reading). {@code ContractTest} checks that
+ * each names a getter of the interface and that every getter has one.
+ */
+public final class TaskAttributes {
+
+    public static final String THREAD = "Thread";
+    public static final String VERTEX = "Vertex";
+    public static final String SUBTASK = "Subtask";
+    public static final String PARALLELISM = "Parallelism";
+    public static final String ATTEMPT = "Attempt";
+    public static final String BACK_PRESSURE_RATIO = "BackPressureRatio";
+    /** Also the attribute of the {@code AttributeChangeNotification} a subtask sends when its level changes. */
+    public static final String BACK_PRESSURE_LEVEL = "BackPressureLevel";
+    public static final String LEVEL_CODE = "LevelCode";
+    public static final String SAMPLES = "Samples";
+    public static final String BLOCKED_SAMPLES = "BlockedSamples";
+    public static final String HARD_BACK_PRESSURE_RATIO = "HardBackPressureRatio";
+    public static final String SOFT_BACK_PRESSURE_RATIO = "SoftBackPressureRatio";
+    public static final String IDLE_RATIO = "IdleRatio";
+    public static final String BUSY_RATIO = "BusyRatio";
+    public static final String OUT_POOL_USAGE = "OutPoolUsage";
+    public static final String IN_POOL_USAGE = "InPoolUsage";
+    public static final String FLOATING_BUFFERS_USAGE = "FloatingBuffersUsage";
+    public static final String EXCLUSIVE_BUFFERS_USAGE = "ExclusiveBuffersUsage";
+    public static final String REMOTE_INPUT_CHANNELS = "RemoteInputChannels";
+    public static final String BACK_PRESSURED_TIME_MS_PER_SECOND = "BackPressuredTimeMsPerSecond";
+    public static final String BUFFER_WAIT_P50_MICROS = "BufferWaitP50Micros";
+    public static final String BUFFER_WAIT_P99_MICROS = "BufferWaitP99Micros";
+    public static final String BUFFER_WAIT_MAX_MICROS = "BufferWaitMaxMicros";
+    public static final String PRODUCED_PARTITIONS = "ProducedPartitions";
+    public static final String CONSUMED_PARTITIONS = "ConsumedPartitions";
+
+    private TaskAttributes() {
+    }
+}

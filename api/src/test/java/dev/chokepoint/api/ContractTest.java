@@ -1,0 +1,89 @@
+package dev.chokepoint.api;
+
+import org.junit.jupiter.api.Test;
+
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanInfo;
+import javax.management.MBeanServer;
+import javax.management.MBeanServerFactory;
+import javax.management.ObjectName;
+import javax.management.StandardMBean;
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Proxy;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The name constants and the MXBean interfaces say the same thing: the attribute names JMX derives
+ * from each interface (as a client sees them) are exactly the constants, no more, no fewer.
+ */
+class ContractTest {
+
+    @Test
+    void taskAttributeConstantsAreExactlyTheTaskMXBeanAttributes() throws Exception {
+        assertEquals(attributesOf(TaskMXBean.class), constants(TaskAttributes.class));
+    }
+
+    @Test
+    void agentAttributeConstantsAreExactlyTheAgentMXBeanAttributes() throws Exception {
+        Set<String> constants = constants(AgentAttributes.class);
+        constants.remove(AgentAttributes.RECONFIGURE);
+        constants.remove(AgentAttributes.DETACH);
+        assertEquals(attributesOf(AgentMXBean.class), constants);
+    }
+
+    @Test
+    void agentOperationsExist() throws Exception {
+        assertEquals(String.class, AgentMXBean.class.getMethod(AgentAttributes.RECONFIGURE, String.class).getReturnType());
+        assertEquals(String.class, AgentMXBean.class.getMethod(AgentAttributes.DETACH).getReturnType());
+    }
+
+    @Test
+    void everySettingKeyConstantIsListedOnce() throws Exception {
+        Set<String> keys = new TreeSet<>();
+        for (Field field : Settings.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+                keys.add((String) field.get(null));
+            }
+        }
+        assertEquals(keys, new TreeSet<>(Settings.KEYS));
+        assertEquals(keys.size(), Settings.KEYS.size());
+    }
+
+    @Test
+    void taskNamesAreMatchedByTheTaskPattern() {
+        ObjectName name = ObjectNames.task("Source: a, \"b\" (1/2)#0");
+        assertTrue(ObjectNames.ALL_TASKS.apply(name), name.toString());
+        assertTrue(!ObjectNames.ALL_TASKS.apply(ObjectNames.AGENT));
+    }
+
+    /** What a JMX client sees: register a do-nothing implementation and read its MBeanInfo. */
+    private static <T> Set<String> attributesOf(Class<T> mxbean) throws Exception {
+        InvocationHandler nothing = (proxy, method, args) -> null;
+        T impl = mxbean.cast(Proxy.newProxyInstance(mxbean.getClassLoader(), new Class<?>[] {mxbean}, nothing));
+        MBeanServer server = MBeanServerFactory.newMBeanServer();
+        ObjectName name = new ObjectName("test:type=" + mxbean.getSimpleName());
+        server.registerMBean(new StandardMBean(impl, mxbean, true), name);
+        MBeanInfo info = server.getMBeanInfo(name);
+        Set<String> names = new TreeSet<>();
+        for (MBeanAttributeInfo attribute : info.getAttributes()) {
+            names.add(attribute.getName());
+        }
+        return names;
+    }
+
+    private static Set<String> constants(Class<?> holder) throws IllegalAccessException {
+        Set<String> names = new TreeSet<>();
+        for (Field field : holder.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+                names.add((String) field.get(null));
+            }
+        }
+        return names;
+    }
+}
