@@ -1,5 +1,7 @@
 package dev.chokepoint.bench;
 
+import dev.chokepoint.api.BackPressureLevel;
+
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -467,7 +469,7 @@ public final class TickCostBenchmark {
     private static int checkVerdicts(FakeTaskThreads fake, Map<String, String> levels) {
         int ok = 0;
         for (FakeTaskThreads.FakeTaskThread t : fake.threads()) {
-            String expected = t.role() == FakeTaskThreads.Role.BLOCKED_ON_BUFFER ? "HIGH" : "OK";
+            String expected = t.role() == FakeTaskThreads.Role.BLOCKED_ON_BUFFER ? BackPressureLevel.HIGH.name() : BackPressureLevel.OK.name();
             if (expected.equals(levels.get(t.getName()))) {
                 ok++;
             }

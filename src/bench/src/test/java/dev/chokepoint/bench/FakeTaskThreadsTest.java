@@ -1,5 +1,7 @@
 package dev.chokepoint.bench;
 
+import dev.chokepoint.api.Settings;
+
 import dev.chokepoint.agent.classify.BufferRequestFrames;
 import dev.chokepoint.agent.classify.ThreadState;
 import dev.chokepoint.agent.config.ConfigException;
@@ -46,8 +48,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class FakeTaskThreadsTest {
 
-    /** The agent's default depth ({@code AgentConfig.DEFAULT_DEPTH}); the blocked frames must lie within it. */
-    private static final int AGENT_DEFAULT_DEPTH = 16;
+    /** The agent's default depth; the blocked frames must lie within it. */
+    private static final int AGENT_DEFAULT_DEPTH = Settings.DEPTH_DEFAULT;
     /** The agent with its defaults: Flink's built-in frames only. */
     private static final BufferRequestFrames FLINK_FRAMES = new BufferRequestFrames(List.of());
     /** The benchmark's user-frames configuration: a frame no thread is in. */
