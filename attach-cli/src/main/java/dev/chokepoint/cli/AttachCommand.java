@@ -1,5 +1,6 @@
 package dev.chokepoint.cli;
 
+import dev.chokepoint.api.AgentAttributes;
 import dev.chokepoint.cli.attach.Attacher;
 import dev.chokepoint.cli.attach.Jvms;
 import picocli.CommandLine;
@@ -25,7 +26,7 @@ final class AttachCommand implements Callable<Integer> {
     String target;
 
     @Option(names = "--set", paramLabel = "key=value",
-            description = "agent setting, repeatable: samples, delay, low, high, threads, frames, depth, instrument, config")
+            description = "agent setting, repeatable: " + SettingOptions.KEY_LIST)
     List<String> settings = new ArrayList<>();
 
     @Option(names = "--agent", paramLabel = "PATH",
@@ -34,13 +35,13 @@ final class AttachCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String joined = Settings.join(spec.commandLine(), settings);
+        String joined = SettingOptions.join(spec.commandLine(), settings);
         long pid = Jvms.resolve(target);
         PrintStream out = System.out;
         Attacher.Connected connected = new Attacher(System.err).connect(pid, joined, agent);
         try {
             Object config = connected.reconfigured != null ? connected.reconfigured
-                    : connected.reader.agentAttribute("Config").orElse("?");
+                    : connected.reader.agentAttribute(AgentAttributes.CONFIG).orElse("?");
             out.println((connected.loadedNow ? "attached Chokepoint " : "reconfigured Chokepoint ")
                     + connected.agentVersion + " in JVM " + pid + ": " + config);
             out.println("next: chokepoint status " + pid + " --wait");

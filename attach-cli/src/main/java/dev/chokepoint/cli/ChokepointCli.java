@@ -1,5 +1,7 @@
 package dev.chokepoint.cli;
 
+import dev.chokepoint.cli.common.CliException;
+import dev.chokepoint.cli.common.Version;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -1,7 +1,10 @@
 package dev.chokepoint.cli;
 
+import dev.chokepoint.api.AgentAttributes;
+import dev.chokepoint.api.ObjectNames;
 import dev.chokepoint.cli.attach.Attacher;
 import dev.chokepoint.cli.attach.Jvms;
+import dev.chokepoint.cli.common.CliException;
 import dev.chokepoint.cli.jmx.ChokepointReader;
 import dev.chokepoint.cli.jmx.LocalJmxConnection;
 import picocli.CommandLine.Command;
@@ -27,7 +30,8 @@ final class DetachCommand implements Callable<Integer> {
                 throw new CliException("Chokepoint is not running in JVM " + pid, "nothing to detach; 'chokepoint list'"
                         + " shows the JVMs it runs in");
             }
-            Object result = connection.mbeans().invoke(ChokepointReader.AGENT, "detach", new Object[0], new String[0]);
+            Object result = connection.mbeans().invoke(ObjectNames.AGENT, AgentAttributes.DETACH, new Object[0],
+                    new String[0]);
             if (!String.valueOf(result).startsWith("detached")) {
                 throw new CliException("JVM " + pid + " could not take Chokepoint out: " + result,
                         "its own output (stderr) says more");

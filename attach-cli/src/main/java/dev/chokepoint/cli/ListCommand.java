@@ -1,8 +1,10 @@
 package dev.chokepoint.cli;
 
 import com.sun.tools.attach.VirtualMachine;
+import dev.chokepoint.api.AgentAttributes;
 import dev.chokepoint.cli.attach.AgentJar;
 import dev.chokepoint.cli.attach.Jvms;
+import dev.chokepoint.cli.common.CliException;
 import dev.chokepoint.cli.jmx.ChokepointReader;
 import picocli.CommandLine.Command;
 
@@ -110,7 +112,7 @@ final class ListCommand implements Callable<Integer> {
         if (address != null) {
             try (JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
                 ChokepointReader reader = new ChokepointReader(connector.getMBeanServerConnection());
-                return reader.agentAttribute("Version").map(v -> "yes " + v).orElse("no");
+                return reader.agentAttribute(AgentAttributes.VERSION).map(v -> "yes " + v).orElse("no");
             } catch (Exception e) {
                 // fall through to the command line
             }

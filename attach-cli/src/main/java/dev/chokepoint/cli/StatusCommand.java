@@ -2,6 +2,7 @@ package dev.chokepoint.cli;
 
 import dev.chokepoint.cli.attach.Attacher;
 import dev.chokepoint.cli.attach.Jvms;
+import dev.chokepoint.cli.common.CliException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

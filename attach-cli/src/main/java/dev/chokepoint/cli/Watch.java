@@ -1,5 +1,8 @@
 package dev.chokepoint.cli;
 
+import dev.chokepoint.api.AgentAttributes;
+import dev.chokepoint.cli.common.CliException;
+import dev.chokepoint.cli.jmx.AgentSettings;
 import dev.chokepoint.cli.jmx.ChokepointReader;
 import dev.chokepoint.cli.jmx.TaskSnapshot;
 import dev.chokepoint.cli.report.JsonReport;
@@ -10,8 +13,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Reads a JVM's MBeans and shows them: once, or every few seconds; as a table or as JSON lines. */
 final class Watch {
@@ -20,8 +21,6 @@ final class Watch {
     private static final String CLEAR_SCREEN = "\u001b[2J";
     private static final String CLEAR_LINE = "\u001b[K";
     private static final String CLEAR_BELOW = "\u001b[J";
-    private static final Pattern SAMPLES = Pattern.compile("(?:^|,)samples=(\\d+)");
-    private static final Pattern DELAY = Pattern.compile("(?:^|,)delay=(\\d+)(ms|s)?");
 
     private final long pid;
     private final ChokepointReader reader;
@@ -44,23 +43,13 @@ final class Watch {
 
     Snapshot read() throws IOException {
         List<TaskSnapshot> tasks = reader.tasks();
-        String version = reader.agentAttribute("Version").map(String::valueOf).orElse(null);
-        String config = reader.agentAttribute("Config").map(String::valueOf).orElse("");
-        return new Snapshot(pid, version, System.currentTimeMillis(), windowSamples(config), tasks);
+        String version = reader.agentAttribute(AgentAttributes.VERSION).map(String::valueOf).orElse(null);
+        return new Snapshot(pid, version, System.currentTimeMillis(), settings(), tasks);
     }
 
-    static int windowSamples(String config) {
-        Matcher samples = SAMPLES.matcher(config);
-        return samples.find() ? Integer.parseInt(samples.group(1)) : 100;
-    }
-
-    static long delayMillis(String config) {
-        Matcher delay = DELAY.matcher(config);
-        if (!delay.find()) {
-            return 50;
-        }
-        long value = Long.parseLong(delay.group(1));
-        return "s".equals(delay.group(2)) ? value * 1000 : value;
+    /** The running agent's settings; its defaults when no agent runs there (the report then says it is not loaded). */
+    private AgentSettings settings() throws IOException {
+        return reader.agentSettings().orElse(AgentSettings.DEFAULTS);
     }
 
     /** Waits until the agent reports subtasks (the first tick after an attach finds them). */
@@ -73,8 +62,7 @@ final class Watch {
 
     /** {@code --wait}: progress on stderr until every subtask has a full window of samples. */
     void awaitFullWindow(BooleanSupplier alive) throws IOException, InterruptedException {
-        String config = reader.agentAttribute("Config").map(String::valueOf).orElse("");
-        long timeout = windowSamples(config) * delayMillis(config) * 3 + 60_000;
+        long timeout = settings().windowMillis() * 3 + 60_000;
         long deadline = System.currentTimeMillis() + timeout;
         boolean errTerminal = System.console() != null;
         String last = "";
@@ -92,13 +80,13 @@ final class Watch {
                 throw new CliException("JVM " + pid + " exited while the window was filling", null);
             }
             if (System.currentTimeMillis() > deadline) {
-                throw new CliException("the first full window (" + snapshot.windowSamples + " samples) did not come within "
+                throw new CliException("the first full window (" + snapshot.settings.samples + " samples) did not come within "
                         + timeout / 1000 + " s" + (snapshot.tasks.isEmpty() ? ": the agent found no Flink task threads"
                         : ""), "check that the JVM runs a Flink job (chokepoint list), or the agent's threads= setting");
             }
             String progress = "chokepoint: waiting for the first full window: "
                     + (snapshot.tasks.isEmpty() ? "no subtasks found yet" : snapshot.minSamples() + "/"
-                    + snapshot.windowSamples + " samples, " + snapshot.tasks.size() + " subtasks");
+                    + snapshot.settings.samples + " samples, " + snapshot.tasks.size() + " subtasks");
             if (errTerminal) {
                 err.print("\r" + progress + CLEAR_LINE);
                 err.flush();

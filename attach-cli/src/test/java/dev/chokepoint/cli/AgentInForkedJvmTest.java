@@ -1,10 +1,15 @@
 package dev.chokepoint.cli;
 
+import dev.chokepoint.api.AgentAttributes;
+import dev.chokepoint.api.AgentThreads;
+import dev.chokepoint.api.ObjectNames;
+import dev.chokepoint.api.TaskAttributes;
 import dev.chokepoint.cli.jmx.ChokepointReader;
 import dev.chokepoint.cli.jmx.LocalJmxConnection;
 import dev.chokepoint.cli.jmx.TaskSnapshot;
 import dev.chokepoint.cli.testing.FakeTaskApp;
 import dev.chokepoint.cli.testing.JavaProcess;
+import dev.chokepoint.cli.testing.LocalJvm;
 import org.junit.jupiter.api.Test;
 
 import javax.management.AttributeChangeNotification;
@@ -46,7 +51,7 @@ class AgentInForkedJvmTest {
     void javaagentReportsEachSubtaskAndDropsFinishedOnes() throws Exception {
         try (JavaProcess app = JavaProcess.builder(FakeTaskApp.class.getName()).javaagent(ARGS).start()) {
             app.awaitOutput(FakeTaskApp.READY, STARTUP);
-            try (LocalJmxConnection jmx = LocalJmxConnection.connect(app.pid())) {
+            try (LocalJmxConnection jmx = LocalJvm.connect(app.pid())) {
                 ChokepointReader reader = new ChokepointReader(jmx.mbeans());
                 Map<String, TaskSnapshot> tasks = awaitFullWindows(reader, SUBTASKS);
                 assertFakeAppLevels(tasks);
@@ -56,15 +61,20 @@ class AgentInForkedJvmTest {
                 assertEquals(0, source.subtask);
                 assertEquals(2, source.parallelism);
                 assertEquals(1, tasks.get("MapOp (2/2)#0").subtask);
-                assertEquals(System.getProperty("chokepoint.version"), reader.agentAttribute("Version").orElseThrow());
+                assertEquals(System.getProperty("chokepoint.version"),
+                        reader.agentAttribute(AgentAttributes.VERSION).orElseThrow());
                 // task thread + legacy source thread of the source, two maps, the sink; no helper, no outsider
-                assertEquals(5, reader.agentAttribute("TaskThreads").orElseThrow());
-                assertTrue(((String) reader.agentAttribute("Config").orElseThrow()).startsWith("samples=20,delay=10ms,"));
-                long ticks = (Long) reader.agentAttribute("SamplingTicks").orElseThrow();
-                await().atMost(STARTUP).until(() -> (Long) reader.agentAttribute("SamplingTicks").orElseThrow() > ticks);
-                assertTrue((Double) reader.agentAttribute("TickP99Micros").orElseThrow() > 0);
+                assertEquals(5, reader.agentAttribute(AgentAttributes.TASK_THREADS).orElseThrow());
+                assertTrue(((String) reader.agentAttribute(AgentAttributes.CONFIG).orElseThrow())
+                        .startsWith("samples=20,delay=10ms,"));
+                // the typed settings the CLI reads: as given, the thresholds at their defaults
+                assertEquals("samples=20,delay=10ms,low=0.1,high=0.5", reader.agentSettings().orElseThrow().toString());
+                long ticks = (Long) reader.agentAttribute(AgentAttributes.SAMPLING_TICKS).orElseThrow();
+                await().atMost(STARTUP)
+                        .until(() -> (Long) reader.agentAttribute(AgentAttributes.SAMPLING_TICKS).orElseThrow() > ticks);
+                assertTrue((Double) reader.agentAttribute(AgentAttributes.TICK_P99_MICROS).orElseThrow() > 0);
                 // one thread's CPU time: more than nothing after all those ticks, never more than the time it had
-                long cpu = (Long) reader.agentAttribute("SamplerCpuTimeNanos").orElseThrow();
+                long cpu = (Long) reader.agentAttribute(AgentAttributes.SAMPLER_CPU_TIME_NANOS).orElseThrow();
                 long uptimeNanos = 1_000_000L * (Long) jmx.mbeans().getAttribute(
                         new javax.management.ObjectName("java.lang:type=Runtime"), "Uptime");
                 assertTrue(cpu > 0 && cpu < uptimeNanos, "sampler CPU " + cpu + " ns in " + uptimeNanos + " ns");
@@ -87,7 +97,7 @@ class AgentInForkedJvmTest {
         try (JavaProcess app = JavaProcess.builder(FakeTaskApp.class.getName()).javaagent(ARGS).start()) {
             app.awaitOutput(FakeTaskApp.READY, STARTUP);
             send(app, "start Switch (1/1)#0 switchable");
-            try (LocalJmxConnection jmx = LocalJmxConnection.connect(app.pid())) {
+            try (LocalJmxConnection jmx = LocalJvm.connect(app.pid())) {
                 ChokepointReader reader = new ChokepointReader(jmx.mbeans());
                 Set<String> all = new TreeSet<>(SUBTASKS);
                 all.add("Switch (1/1)#0");
@@ -98,17 +108,17 @@ class AgentInForkedJvmTest {
                     AttributeChangeNotification change = (AttributeChangeNotification) notification;
                     changes.add(change.getAttributeName() + " " + change.getOldValue() + "->" + change.getNewValue());
                 };
-                ObjectName name = new ObjectName("chokepoint:type=Task,name=" + ObjectName.quote("Switch (1/1)#0"));
-                jmx.mbeans().addNotificationListener(name, listener, null, null);
+                jmx.mbeans().addNotificationListener(ObjectNames.task("Switch (1/1)#0"), listener, null, null);
 
+                String level = TaskAttributes.BACK_PRESSURE_LEVEL + " ";
                 send(app, "switch Switch (1/1)#0");
                 // OK -> LOW as the window fills with blocked samples, then LOW -> HIGH
-                await().atMost(STARTUP).until(() -> changes.contains("BackPressureLevel LOW->HIGH"));
-                assertEquals("BackPressureLevel OK->LOW", changes.get(0));
+                await().atMost(STARTUP).until(() -> changes.contains(level + "LOW->HIGH"));
+                assertEquals(level + "OK->LOW", changes.get(0));
                 send(app, "switch Switch (1/1)#0");
-                await().atMost(STARTUP).until(() -> changes.contains("BackPressureLevel LOW->OK"));
-                assertEquals(Arrays.asList("BackPressureLevel OK->LOW", "BackPressureLevel LOW->HIGH",
-                        "BackPressureLevel HIGH->LOW", "BackPressureLevel LOW->OK"), changes);
+                await().atMost(STARTUP).until(() -> changes.contains(level + "LOW->OK"));
+                assertEquals(Arrays.asList(level + "OK->LOW", level + "LOW->HIGH", level + "HIGH->LOW", level + "LOW->OK"),
+                        changes);
             }
         }
     }
@@ -117,23 +127,26 @@ class AgentInForkedJvmTest {
     void attachStartsTheMonitorAndASecondAttachReconfiguresIt() throws Exception {
         try (JavaProcess app = JavaProcess.builder(FakeTaskApp.class.getName()).start()) {
             app.awaitOutput(FakeTaskApp.READY, STARTUP);
-            try (LocalJmxConnection jmx = LocalJmxConnection.connect(app.pid())) {
+            try (LocalJmxConnection jmx = LocalJvm.connect(app.pid())) {
                 ChokepointReader reader = new ChokepointReader(jmx.mbeans());
                 assertFalse(reader.agentLoaded());
 
-                LocalJmxConnection.loadAgent(app.pid(), JavaProcess.agentJar().toString(), ARGS);
+                LocalJvm.loadAgent(app.pid(), JavaProcess.agentJar().toString(), ARGS);
                 assertFakeAppLevels(awaitFullWindows(reader, SUBTASKS));
 
-                LocalJmxConnection.loadAgent(app.pid(), JavaProcess.agentJar().toString(),
+                LocalJvm.loadAgent(app.pid(), JavaProcess.agentJar().toString(),
                         "samples=7,delay=15ms,high=0.9,frames=" + FakeTaskApp.BUFFER_FRAME);
-                await().atMost(STARTUP).until(() ->
-                        reader.agentAttribute("Config").orElseThrow().toString().startsWith("samples=7,delay=15ms,"));
+                await().atMost(STARTUP).until(() -> reader.agentAttribute(AgentAttributes.CONFIG).orElseThrow().toString()
+                        .startsWith("samples=7,delay=15ms,"));
+                // settings not given return to their defaults (low); the typed attributes follow the reconfiguration
+                assertEquals("samples=7,delay=15ms,low=0.1,high=0.9", reader.agentSettings().orElseThrow().toString());
                 Map<String, TaskSnapshot> tasks = awaitFullWindows(reader, SUBTASKS);
                 tasks.values().forEach(t -> assertEquals(7, t.samples, t.toString()));
                 assertFakeAppLevels(tasks);
                 assertEquals(1, samplerThreads(jmx.mbeans()), "a second attach must not start a second sampler");
-                assertEquals(SUBTASKS.size(), jmx.mbeans().queryNames(ChokepointReader.TASKS, null).size());
-                assertEquals(1, jmx.mbeans().queryNames(new ObjectName("chokepoint:*"), null).size() - SUBTASKS.size());
+                assertEquals(SUBTASKS.size(), jmx.mbeans().queryNames(ObjectNames.ALL_TASKS, null).size());
+                assertEquals(1, jmx.mbeans().queryNames(new ObjectName(ObjectNames.DOMAIN + ":*"), null).size()
+                        - SUBTASKS.size());
             }
             assertEquals(1, countLines(app.output(), "[chokepoint] ") - countLines(app.output(), "reconfigured"),
                     "one start line, then one line per reconfiguration:\n" + app.output());
@@ -150,7 +163,7 @@ class AgentInForkedJvmTest {
                     .redirectErrorStream(true).start();
             String jcmdOutput = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(0, jcmd.waitFor(), jcmdOutput);
-            try (LocalJmxConnection jmx = LocalJmxConnection.connect(app.pid())) {
+            try (LocalJmxConnection jmx = LocalJvm.connect(app.pid())) {
                 assertFakeAppLevels(awaitFullWindows(new ChokepointReader(jmx.mbeans()), SUBTASKS));
             }
         }
@@ -160,7 +173,7 @@ class AgentInForkedJvmTest {
     void badArgumentLeavesTheAgentOffAndTheHostRunning() throws Exception {
         try (JavaProcess app = JavaProcess.builder(FakeTaskApp.class.getName()).javaagent("delay=-5ms").start()) {
             app.awaitOutput(FakeTaskApp.READY, STARTUP);
-            try (LocalJmxConnection jmx = LocalJmxConnection.connect(app.pid())) {
+            try (LocalJmxConnection jmx = LocalJvm.connect(app.pid())) {
                 assertFalse(new ChokepointReader(jmx.mbeans()).agentLoaded());
                 assertEquals(0, samplerThreads(jmx.mbeans()));
             }
@@ -196,8 +209,7 @@ class AgentInForkedJvmTest {
     }
 
     private static int windowOf(ChokepointReader reader) throws IOException {
-        String config = reader.agentAttribute("Config").orElseThrow().toString();
-        return Integer.parseInt(config.substring("samples=".length(), config.indexOf(',')));
+        return (Integer) reader.agentAttribute(AgentAttributes.SAMPLES).orElseThrow();
     }
 
     private static Set<String> subtaskNames(ChokepointReader reader) throws IOException {
@@ -210,7 +222,7 @@ class AgentInForkedJvmTest {
         return Arrays.stream(threads.getThreadInfo(threads.getAllThreadIds()))
                 .filter(Objects::nonNull)
                 .map(ThreadInfo::getThreadName)
-                .filter("chokepoint-sampler"::equals)
+                .filter(AgentThreads.SAMPLER::equals)
                 .count();
     }
 

@@ -1,10 +1,13 @@
 package dev.chokepoint.cli;
 
+import dev.chokepoint.api.AgentThreads;
+import dev.chokepoint.api.ObjectNames;
 import dev.chokepoint.cli.jmx.ChokepointReader;
 import dev.chokepoint.cli.jmx.LocalJmxConnection;
 import dev.chokepoint.cli.testing.AgentProbeMain;
 import dev.chokepoint.cli.testing.FakeTaskApp;
 import dev.chokepoint.cli.testing.JavaProcess;
+import dev.chokepoint.cli.testing.LocalJvm;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -235,10 +238,10 @@ class BadInputTest {
             app.awaitOutput(FakeTaskApp.READY, Duration.ofSeconds(30));
             for (String options : badOptions) {
                 // agentmain returns normally: the attach itself succeeds, the agent stays off
-                LocalJmxConnection.loadAgent(app.pid(), JavaProcess.agentJar().toString(), options);
+                LocalJvm.loadAgent(app.pid(), JavaProcess.agentJar().toString(), options);
             }
-            try (LocalJmxConnection jmx = LocalJmxConnection.connect(app.pid())) {
-                assertEquals(0, jmx.mbeans().queryNames(new ObjectName("chokepoint:*"), null).size());
+            try (LocalJmxConnection jmx = LocalJvm.connect(app.pid())) {
+                assertEquals(0, jmx.mbeans().queryNames(new ObjectName(ObjectNames.DOMAIN + ":*"), null).size());
                 assertEquals(0, samplerThreads(jmx));
                 assertTrue(app.isAlive());
                 List<String> lines = app.output().lines().filter(l -> l.startsWith("[chokepoint]")).collect(Collectors.toList());
@@ -253,7 +256,7 @@ class BadInputTest {
                 assertTrue(lines.get(4).contains("cannot read config file /nonexistent"), lines.get(4));
 
                 // the JVM is none the worse: a good attach now starts the agent
-                LocalJmxConnection.loadAgent(app.pid(), JavaProcess.agentJar().toString(),
+                LocalJvm.loadAgent(app.pid(), JavaProcess.agentJar().toString(),
                         "samples=10,delay=10ms,frames=" + FakeTaskApp.BUFFER_FRAME);
                 ChokepointReader reader = new ChokepointReader(jmx.mbeans());
                 await().atMost(Duration.ofSeconds(30)).until(reader::agentLoaded);
@@ -266,7 +269,7 @@ class BadInputTest {
         ThreadMXBean threads = ManagementFactory.newPlatformMXBeanProxy(
                 jmx.mbeans(), ManagementFactory.THREAD_MXBEAN_NAME, ThreadMXBean.class);
         return Arrays.stream(threads.getThreadInfo(threads.getAllThreadIds())).filter(Objects::nonNull)
-                .map(ThreadInfo::getThreadName).filter(AgentProbeMain.SAMPLER_THREAD::equals).count();
+                .map(ThreadInfo::getThreadName).filter(AgentThreads.SAMPLER::equals).count();
     }
 
     private static String printable(String text) {

@@ -1,10 +1,15 @@
 package dev.chokepoint.cli;
 
+import dev.chokepoint.api.AgentThreads;
+import dev.chokepoint.api.ObjectNames;
+import dev.chokepoint.api.StatusJson;
+import dev.chokepoint.api.SystemProperties;
 import dev.chokepoint.cli.jmx.LocalJmxConnection;
 import dev.chokepoint.cli.report.JsonReportTestAccess;
 import dev.chokepoint.cli.testing.Cli;
 import dev.chokepoint.cli.testing.FakeTaskApp;
 import dev.chokepoint.cli.testing.JavaProcess;
+import dev.chokepoint.cli.testing.LocalJvm;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,27 +85,27 @@ class CliIT {
             Cli json = Cli.run("status", marker, "--wait", "--json");
             assertEquals(0, json.exitCode, json::toString);
             Map<?, ?> report = (Map<?, ?>) JsonReportTestAccess.parse(json.out.trim());
-            assertEquals(app.pid(), report.get("pid"));
-            assertEquals(System.getProperty("chokepoint.version"), report.get("agentVersion"));
-            assertTrue(Math.abs((Long) report.get("timestamp") - System.currentTimeMillis()) < 60_000);
-            List<?> vertices = (List<?>) report.get("vertices");
+            assertEquals(app.pid(), report.get(StatusJson.PID));
+            assertEquals(System.getProperty("chokepoint.version"), report.get(StatusJson.AGENT_VERSION));
+            assertTrue(Math.abs((Long) report.get(StatusJson.TIMESTAMP) - System.currentTimeMillis()) < 60_000);
+            List<?> vertices = (List<?>) report.get(StatusJson.VERTICES);
             // no topology from FakeTaskApp: guessed order, sources first, sinks last
             assertEquals(List.of("Source: Fake", "MapOp", "Sink: Busy"), names(vertices));
             Map<?, ?> source = (Map<?, ?>) vertices.get(0);
-            assertEquals("HIGH", source.get("backpressureLevel"));
-            assertEquals(1.0, source.get("ratio"));
+            assertEquals("HIGH", source.get(StatusJson.BACKPRESSURE_LEVEL));
+            assertEquals(1.0, source.get(StatusJson.RATIO));
             Map<?, ?> map = (Map<?, ?>) vertices.get(1);
-            assertEquals("HIGH", map.get("backpressureLevel"));
-            List<?> mapSubtasks = (List<?>) map.get("subtasks");
-            assertEquals("HIGH", ((Map<?, ?>) mapSubtasks.get(0)).get("backpressureLevel"));
-            assertEquals("OK", ((Map<?, ?>) mapSubtasks.get(1)).get("backpressureLevel"));
-            assertEquals(1L, ((Map<?, ?>) mapSubtasks.get(1)).get("subtask"));
-            assertEquals("MapOp (2/2)#0", ((Map<?, ?>) mapSubtasks.get(1)).get("thread"));
-            assertEquals(1.0, ((Map<?, ?>) mapSubtasks.get(0)).get("hardRatio"));
-            assertNull(((Map<?, ?>) mapSubtasks.get(0)).get("outPoolUsage"), "no Flink task behind it: NaN is null");
-            Map<?, ?> origin = (Map<?, ?>) report.get("origin");
-            assertEquals("Sink: Busy", origin.get("vertex"));
-            assertTrue(((String) origin.get("reason")).startsWith("Sink: Busy is not backpressured (OK 0.00) but its input"
+            assertEquals("HIGH", map.get(StatusJson.BACKPRESSURE_LEVEL));
+            List<?> mapSubtasks = (List<?>) map.get(StatusJson.SUBTASKS);
+            assertEquals("HIGH", ((Map<?, ?>) mapSubtasks.get(0)).get(StatusJson.BACKPRESSURE_LEVEL));
+            assertEquals("OK", ((Map<?, ?>) mapSubtasks.get(1)).get(StatusJson.BACKPRESSURE_LEVEL));
+            assertEquals(1L, ((Map<?, ?>) mapSubtasks.get(1)).get(StatusJson.SUBTASK));
+            assertEquals("MapOp (2/2)#0", ((Map<?, ?>) mapSubtasks.get(1)).get(StatusJson.THREAD));
+            assertEquals(1.0, ((Map<?, ?>) mapSubtasks.get(0)).get(StatusJson.HARD_RATIO));
+            assertNull(((Map<?, ?>) mapSubtasks.get(0)).get(StatusJson.OUT_POOL_USAGE), "no Flink task behind it: NaN is null");
+            Map<?, ?> origin = (Map<?, ?>) report.get(StatusJson.ORIGIN);
+            assertEquals("Sink: Busy", origin.get(StatusJson.VERTEX));
+            assertTrue(((String) origin.get(StatusJson.REASON)).startsWith("Sink: Busy is not backpressured (OK 0.00) but its input"
                     + " MapOp is (HIGH 1.00)"), origin::toString);
 
             Cli table = Cli.run("status", Long.toString(app.pid()));
@@ -157,15 +162,15 @@ class CliIT {
             Cli detach = Cli.run("detach", marker);
             assertEquals(0, detach.exitCode, detach::toString);
             assertEquals("detached: Chokepoint left JVM " + app.pid() + "\n", detach.out, detach::toString);
-            try (LocalJmxConnection jmx = LocalJmxConnection.connect(app.pid())) {
-                assertEquals(Set.of(), jmx.mbeans().queryNames(new ObjectName("chokepoint:*"), null), "no MBean left");
+            try (LocalJmxConnection jmx = LocalJvm.connect(app.pid())) {
+                assertEquals(Set.of(), jmx.mbeans().queryNames(new ObjectName(ObjectNames.DOMAIN + ":*"), null), "no MBean left");
                 ThreadMXBean threads = ManagementFactory.newPlatformMXBeanProxy(
                         jmx.mbeans(), ManagementFactory.THREAD_MXBEAN_NAME, ThreadMXBean.class);
                 assertTrue(Arrays.stream(threads.getThreadInfo(threads.getAllThreadIds())).filter(Objects::nonNull)
-                        .noneMatch(t -> t.getThreadName().equals("chokepoint-sampler")), "no sampler thread left");
+                        .noneMatch(t -> t.getThreadName().equals(AgentThreads.SAMPLER)), "no sampler thread left");
                 RuntimeMXBean runtime = ManagementFactory.newPlatformMXBeanProxy(
                         jmx.mbeans(), ManagementFactory.RUNTIME_MXBEAN_NAME, RuntimeMXBean.class);
-                assertFalse(runtime.getSystemProperties().containsKey("dev.chokepoint.agent.version"));
+                assertFalse(runtime.getSystemProperties().containsKey(SystemProperties.AGENT_VERSION));
             }
 
             Cli again = Cli.run("detach", marker);
@@ -368,7 +373,7 @@ class CliIT {
     }
 
     private static List<Object> names(List<?> vertices) {
-        return vertices.stream().map(v -> ((Map<?, ?>) v).get("name")).collect(java.util.stream.Collectors.toList());
+        return vertices.stream().map(v -> ((Map<?, ?>) v).get(StatusJson.NAME)).collect(java.util.stream.Collectors.toList());
     }
 
     @SuppressWarnings("unused")

@@ -1,11 +1,16 @@
 package dev.chokepoint.cli;
 
+import dev.chokepoint.api.AgentAttributes;
+import dev.chokepoint.api.AgentThreads;
+import dev.chokepoint.api.ObjectNames;
+import dev.chokepoint.api.SystemProperties;
 import dev.chokepoint.cli.jmx.ChokepointReader;
 import dev.chokepoint.cli.jmx.LocalJmxConnection;
 import dev.chokepoint.cli.jmx.TaskSnapshot;
 import dev.chokepoint.cli.testing.Cli;
 import dev.chokepoint.cli.testing.FakeTaskApp;
 import dev.chokepoint.cli.testing.JavaProcess;
+import dev.chokepoint.cli.testing.LocalJvm;
 import org.junit.jupiter.api.Test;
 
 import javax.management.MBeanServerConnection;
@@ -78,7 +83,7 @@ class DetachCyclesIT {
                 .jvmArgs(NO_REFLECTION_INFLATION, "-Xlog:class+load=info:file=" + classLog)
                 .logName("DetachCyclesIT").start()) {
             app.awaitOutput(FakeTaskApp.READY, TIMEOUT);
-            try (LocalJmxConnection jmx = LocalJmxConnection.connect(app.pid())) {
+            try (LocalJmxConnection jmx = LocalJvm.connect(app.pid())) {
                 MBeanServerConnection mbeans = jmx.mbeans();
                 ChokepointReader reader = new ChokepointReader(mbeans);
                 ThreadMXBean threads = ManagementFactory.newPlatformMXBeanProxy(
@@ -93,20 +98,21 @@ class DetachCyclesIT {
                 List<Integer> loaded = new ArrayList<>();
                 List<Integer> threadCounts = new ArrayList<>();
                 for (int cycle = 1; cycle <= CYCLES; cycle++) {
-                    LocalJmxConnection.loadAgent(app.pid(), JavaProcess.agentJar().toString(), ARGS);
+                    LocalJvm.loadAgent(app.pid(), JavaProcess.agentJar().toString(), ARGS);
                     await().atMost(TIMEOUT).until(() -> subtasks(reader).equals(SUBTASKS)
-                            && ((Long) reader.agentAttribute("SamplingTicks").orElse(0L)) > 0);
+                            && ((Long) reader.agentAttribute(AgentAttributes.SAMPLING_TICKS).orElse(0L)) > 0);
                     assertEquals(1, samplerThreads(threads), "cycle " + cycle + ": one sampler");
 
                     if (cycle % 2 == 1) {
-                        Object result = mbeans.invoke(ChokepointReader.AGENT, "detach", new Object[0], new String[0]);
+                        Object result = mbeans.invoke(ObjectNames.AGENT, AgentAttributes.DETACH, new Object[0],
+                                new String[0]);
                         assertEquals("detached", result, "cycle " + cycle);
                     } else {
                         Cli detach = Cli.run("detach", Long.toString(app.pid()));
                         assertEquals(0, detach.exitCode, detach::toString);
                         assertEquals("detached: Chokepoint left JVM " + app.pid() + "\n", detach.out, detach::toString);
                     }
-                    assertEquals(Set.of(), mbeans.queryNames(new ObjectName("chokepoint:*"), null),
+                    assertEquals(Set.of(), mbeans.queryNames(new ObjectName(ObjectNames.DOMAIN + ":*"), null),
                             "cycle " + cycle + ": no MBean left");
                     assertEquals(0, samplerThreads(threads), "cycle " + cycle + ": no sampler thread left");
                     assertTrue(!versionPropertySet(mbeans), "cycle " + cycle + ": version property cleared");
@@ -135,7 +141,7 @@ class DetachCyclesIT {
                 assertEquals(threadsBefore, hostThreads(threads), "the JVM's own threads are back to those before\n" + history);
 
                 // attaching again works and reports what it should
-                LocalJmxConnection.loadAgent(app.pid(), JavaProcess.agentJar().toString(), ARGS);
+                LocalJvm.loadAgent(app.pid(), JavaProcess.agentJar().toString(), ARGS);
                 Map<String, TaskSnapshot> tasks = AgentInForkedJvmTest.awaitFullWindows(reader, SUBTASKS);
                 assertEquals("HIGH", tasks.get("Source: Fake (1/2)#0").backPressureLevel, tasks.toString());
                 assertEquals("HIGH", tasks.get("MapOp (1/2)#0").backPressureLevel, tasks.toString());
@@ -162,11 +168,11 @@ class DetachCyclesIT {
 
     private static long samplerThreads(ThreadMXBean threads) {
         return Arrays.stream(threads.getThreadInfo(threads.getAllThreadIds())).filter(Objects::nonNull)
-                .map(ThreadInfo::getThreadName).filter("chokepoint-sampler"::equals).count();
+                .map(ThreadInfo::getThreadName).filter(AgentThreads.SAMPLER::equals).count();
     }
 
     private static boolean versionPropertySet(MBeanServerConnection mbeans) throws IOException {
         return ManagementFactory.newPlatformMXBeanProxy(mbeans, ManagementFactory.RUNTIME_MXBEAN_NAME,
-                java.lang.management.RuntimeMXBean.class).getSystemProperties().containsKey("dev.chokepoint.agent.version");
+                java.lang.management.RuntimeMXBean.class).getSystemProperties().containsKey(SystemProperties.AGENT_VERSION);
     }
 }

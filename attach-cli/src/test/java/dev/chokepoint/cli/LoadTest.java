@@ -1,9 +1,11 @@
 package dev.chokepoint.cli;
 
+import dev.chokepoint.api.AgentAttributes;
 import dev.chokepoint.cli.jmx.ChokepointReader;
 import dev.chokepoint.cli.jmx.LocalJmxConnection;
 import dev.chokepoint.cli.testing.FakeTaskApp;
 import dev.chokepoint.cli.testing.JavaProcess;
+import dev.chokepoint.cli.testing.LocalJvm;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -37,7 +39,7 @@ class LoadTest {
             app.awaitOutput(FakeTaskApp.READY, Duration.ofSeconds(30));
             send(app, "burn " + cores);
             app.awaitOutput("burning " + cores, Duration.ofSeconds(30));
-            try (LocalJmxConnection jmx = LocalJmxConnection.connect(app.pid())) {
+            try (LocalJmxConnection jmx = LocalJvm.connect(app.pid())) {
                 ChokepointReader reader = new ChokepointReader(jmx.mbeans());
                 com.sun.management.OperatingSystemMXBean os = ManagementFactory.newPlatformMXBeanProxy(jmx.mbeans(),
                         ManagementFactory.OPERATING_SYSTEM_MXBEAN_NAME, com.sun.management.OperatingSystemMXBean.class);
@@ -46,9 +48,9 @@ class LoadTest {
                 // strict for the agent: the interval runs from before the first read to after the last
                 long start = System.nanoTime();
                 long cpuStart = os.getProcessCpuTime();
-                double ticksStart = number(reader, "SamplingTicks");
+                double ticksStart = number(reader, AgentAttributes.SAMPLING_TICKS);
                 Thread.sleep(INTERVAL.toMillis());
-                double ticksEnd = number(reader, "SamplingTicks");
+                double ticksEnd = number(reader, AgentAttributes.SAMPLING_TICKS);
                 long cpuEnd = os.getProcessCpuTime();
                 long elapsedNanos = System.nanoTime() - start;
 
@@ -60,7 +62,7 @@ class LoadTest {
                         elapsedNanos / (DELAY_MILLIS * 1e6), minimum, coresUsed, cores);
                 System.out.println("LoadTest: " + measured);
                 assertTrue(ticks >= minimum, "cadence lost under load: " + measured);
-                assertEquals(0.0, number(reader, "SamplingErrors"));
+                assertEquals(0.0, number(reader, AgentAttributes.SAMPLING_ERRORS));
                 assertLevels(AgentInForkedJvmTest.awaitFullWindows(reader, SUBTASKS));
             }
         }

@@ -1,5 +1,6 @@
 package dev.chokepoint.cli;
 
+import dev.chokepoint.api.AgentThreads;
 import dev.chokepoint.cli.testing.FakeTaskApp;
 import dev.chokepoint.cli.testing.JavaProcess;
 import org.junit.jupiter.api.Assumptions;
@@ -56,7 +57,8 @@ class NothingExposedTest {
                 .logName("NothingExposed-with").start()) {
             app.awaitOutput(FakeTaskApp.READY, Duration.ofSeconds(30));
             // the sampler runs (Linux shows thread names truncated to 15 characters)...
-            await().atMost(Duration.ofSeconds(30)).until(() -> threadNames(app.pid()).contains("chokepoint-samp"));
+            String sampler = AgentThreads.SAMPLER.substring(0, Math.min(15, AgentThreads.SAMPLER.length()));
+            await().atMost(Duration.ofSeconds(30)).until(() -> threadNames(app.pid()).contains(sampler));
             // ...and has done some 50 ticks, registering its MBeans on the way
             Thread.sleep(500);
             with = Sockets.of(app.pid());

@@ -1,10 +1,12 @@
 package dev.chokepoint.cli;
 
+import dev.chokepoint.api.AgentAttributes;
 import dev.chokepoint.cli.jmx.ChokepointReader;
 import dev.chokepoint.cli.jmx.LocalJmxConnection;
 import dev.chokepoint.cli.jmx.TaskSnapshot;
 import dev.chokepoint.cli.testing.FakeTaskApp;
 import dev.chokepoint.cli.testing.JavaProcess;
+import dev.chokepoint.cli.testing.LocalJvm;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -45,22 +47,22 @@ class SamplerFaultsTest {
         try (JavaProcess app = JavaProcess.builder(FakeTaskApp.class.getName()).javaagent(args)
                 .logName("SamplerFaults-overrun").start()) {
             app.awaitOutput(FakeTaskApp.READY, TIMEOUT);
-            try (LocalJmxConnection jmx = LocalJmxConnection.connect(app.pid())) {
+            try (LocalJmxConnection jmx = LocalJvm.connect(app.pid())) {
                 ChokepointReader reader = new ChokepointReader(jmx.mbeans());
                 assertLevels(AgentInForkedJvmTest.awaitFullWindows(reader, SUBTASKS));
 
                 send(app, "start " + slowName + " idle");
                 // the overrun: one tick of at least 20 delays (the TickMaxMicros of a 50-tick window shows it for 50 ticks)
                 await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50))
-                        .until(() -> number(reader, "TickMaxMicros") >= 200_000);
-                long ticks = (long) number(reader, "SamplingTicks");
-                await().atMost(TIMEOUT).until(() -> number(reader, "SamplingTicks") >= ticks + 100);
-                assertEquals(0.0, number(reader, "SamplingErrors"));
+                        .until(() -> number(reader, AgentAttributes.TICK_MAX_MICROS) >= 200_000);
+                long ticks = (long) number(reader, AgentAttributes.SAMPLING_TICKS);
+                await().atMost(TIMEOUT).until(() -> number(reader, AgentAttributes.SAMPLING_TICKS) >= ticks + 100);
+                assertEquals(0.0, number(reader, AgentAttributes.SAMPLING_ERRORS));
                 assertLevels(AgentInForkedJvmTest.awaitFullWindows(reader, SUBTASKS));
 
                 send(app, "stop " + slowName);
-                long after = (long) number(reader, "SamplingTicks");
-                await().atMost(TIMEOUT).until(() -> number(reader, "SamplingTicks") >= after + 100);
+                long after = (long) number(reader, AgentAttributes.SAMPLING_TICKS);
+                await().atMost(TIMEOUT).until(() -> number(reader, AgentAttributes.SAMPLING_TICKS) >= after + 100);
                 assertLevels(AgentInForkedJvmTest.awaitFullWindows(reader, SUBTASKS));
             }
         }
@@ -80,24 +82,25 @@ class SamplerFaultsTest {
         try (JavaProcess app = JavaProcess.builder(FakeTaskApp.class.getName()).javaagent(args)
                 .logName("SamplerFaults-throw").start()) {
             app.awaitOutput(FakeTaskApp.READY, TIMEOUT);
-            try (LocalJmxConnection jmx = LocalJmxConnection.connect(app.pid())) {
+            try (LocalJmxConnection jmx = LocalJvm.connect(app.pid())) {
                 ChokepointReader reader = new ChokepointReader(jmx.mbeans());
                 assertLevels(AgentInForkedJvmTest.awaitFullWindows(reader, SUBTASKS));
-                assertEquals(0.0, number(reader, "SamplingErrors"));
+                assertEquals(0.0, number(reader, AgentAttributes.SAMPLING_ERRORS));
 
                 send(app, "start " + poisonName + " idle");
-                await().atMost(TIMEOUT).until(() -> number(reader, "SamplingErrors") >= 1);
-                long ticksDuring = (long) number(reader, "SamplingTicks");
+                await().atMost(TIMEOUT).until(() -> number(reader, AgentAttributes.SAMPLING_ERRORS) >= 1);
+                long ticksDuring = (long) number(reader, AgentAttributes.SAMPLING_TICKS);
                 // while the name lives, sampling goes on and the other subtasks stay right
-                await().atMost(TIMEOUT).until(() -> number(reader, "SamplingTicks") >= ticksDuring + 50);
+                await().atMost(TIMEOUT).until(() -> number(reader, AgentAttributes.SAMPLING_TICKS) >= ticksDuring + 50);
                 assertLevels(AgentInForkedJvmTest.awaitFullWindows(reader, SUBTASKS));
-                assertEquals(1.0, number(reader, "SamplingErrors"), "one bad thread name costs one error, not one per tick");
+                assertEquals(1.0, number(reader, AgentAttributes.SAMPLING_ERRORS),
+                        "one bad thread name costs one error, not one per tick");
 
                 send(app, "stop " + poisonName);
                 app.awaitOutput("stopped ", TIMEOUT);
-                long ticks = (long) number(reader, "SamplingTicks");
-                await().atMost(TIMEOUT).until(() -> number(reader, "SamplingTicks") >= ticks + 50);
-                assertEquals(1.0, number(reader, "SamplingErrors"));
+                long ticks = (long) number(reader, AgentAttributes.SAMPLING_TICKS);
+                await().atMost(TIMEOUT).until(() -> number(reader, AgentAttributes.SAMPLING_TICKS) >= ticks + 50);
+                assertEquals(1.0, number(reader, AgentAttributes.SAMPLING_ERRORS));
                 assertLevels(AgentInForkedJvmTest.awaitFullWindows(reader, SUBTASKS));
                 assertEquals(1, app.output().lines().filter(l -> l.contains("sampling error")).count(),
                         "logged once per kind:\n" + tail(app.output()));

@@ -1,7 +1,7 @@
 package dev.chokepoint.cli.attach;
 
-import dev.chokepoint.cli.CliException;
-import dev.chokepoint.cli.Version;
+import dev.chokepoint.cli.common.CliException;
+import dev.chokepoint.cli.common.Version;
 
 import java.io.IOException;
 import java.net.URISyntaxException;

@@ -4,14 +4,15 @@ import com.sun.tools.attach.AgentInitializationException;
 import com.sun.tools.attach.AgentLoadException;
 import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
-import dev.chokepoint.cli.CliException;
-import dev.chokepoint.cli.Version;
+import dev.chokepoint.api.AgentAttributes;
+import dev.chokepoint.api.ObjectNames;
+import dev.chokepoint.cli.common.CliException;
+import dev.chokepoint.cli.common.Version;
 import dev.chokepoint.cli.jmx.AttachFailure;
 import dev.chokepoint.cli.jmx.ChokepointReader;
 import dev.chokepoint.cli.jmx.LocalJmxConnection;
 
 import javax.management.JMException;
-import javax.management.ObjectName;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -79,7 +80,7 @@ public final class Attacher {
         try {
             ChokepointReader reader = new ChokepointReader(connection.mbeans());
             if (reader.agentLoaded()) {
-                String running = String.valueOf(reader.agentAttribute("Version").orElse("?"));
+                String running = String.valueOf(reader.agentAttribute(AgentAttributes.VERSION).orElse("?"));
                 checkRunningVersion(pid, running);
                 String effective = settings == null ? null : reconfigure(pid, connection, settings);
                 return new Connected(connection, false, running, effective);
@@ -258,7 +259,7 @@ public final class Attacher {
     private static String reconfigure(long pid, LocalJmxConnection connection, String settings) throws IOException {
         Object result;
         try {
-            result = connection.mbeans().invoke(ChokepointReader.AGENT, "reconfigure", new Object[] {settings},
+            result = connection.mbeans().invoke(ObjectNames.AGENT, AgentAttributes.RECONFIGURE, new Object[] {settings},
                     new String[] {String.class.getName()});
         } catch (JMException e) {
             throw new CliException("cannot reconfigure the agent in JVM " + pid + ": " + e.getMessage(), null, e);
@@ -277,10 +278,5 @@ public final class Attacher {
         } catch (IOException ignored) {
             // only our side of the attach socket
         }
-    }
-
-    /** For tests: the Agent MBean's name. */
-    static ObjectName agentName() {
-        return ChokepointReader.AGENT;
     }
 }

@@ -2,7 +2,7 @@ package dev.chokepoint.cli.attach;
 
 import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
-import dev.chokepoint.cli.CliException;
+import dev.chokepoint.cli.common.CliException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,10 +1,14 @@
 package dev.chokepoint.cli.jmx;
 
+import dev.chokepoint.api.AgentAttributes;
+import dev.chokepoint.api.ObjectNames;
+import dev.chokepoint.api.TaskAttributes;
+
+import javax.management.Attribute;
 import javax.management.AttributeList;
 import javax.management.InstanceNotFoundException;
 import javax.management.JMException;
 import javax.management.MBeanServerConnection;
-import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -16,32 +20,35 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Reads the agent's MBeans ({@code chokepoint:type=Agent}, {@code chokepoint:type=Task,*}) from one JVM. */
+/** Reads the agent's MBeans ({@link ObjectNames#AGENT}, {@link ObjectNames#ALL_TASKS}) from one JVM. */
 public final class ChokepointReader {
-
-    public static final ObjectName AGENT = name("chokepoint:type=Agent");
-    public static final ObjectName TASKS = name("chokepoint:type=Task,*");
-
-    /** The attribute of {@link javax.management.AttributeChangeNotification}s a subtask sends when its level changes. */
-    public static final String LEVEL_ATTRIBUTE = "BackPressureLevel";
 
     /**
      * Every attribute read, the buffer-pool ones included: read strictly (a missing one is an
      * error), since the CLI and the agent ship together.
      */
     static final String[] TASK_ATTRIBUTES = {
-        "Thread", "Vertex", "Subtask", "Parallelism", "BackPressureRatio", "BackPressureLevel", "LevelCode",
-        "Samples", "BlockedSamples",
-        "OutPoolUsage", "InPoolUsage", "FloatingBuffersUsage", "ExclusiveBuffersUsage",
-        "HardBackPressureRatio", "SoftBackPressureRatio", "IdleRatio", "BusyRatio",
-        "BackPressuredTimeMsPerSecond", "BufferWaitP50Micros", "BufferWaitP99Micros", "BufferWaitMaxMicros"
+        TaskAttributes.THREAD, TaskAttributes.VERTEX, TaskAttributes.SUBTASK, TaskAttributes.PARALLELISM,
+        TaskAttributes.BACK_PRESSURE_RATIO, TaskAttributes.BACK_PRESSURE_LEVEL, TaskAttributes.LEVEL_CODE,
+        TaskAttributes.SAMPLES, TaskAttributes.BLOCKED_SAMPLES,
+        TaskAttributes.OUT_POOL_USAGE, TaskAttributes.IN_POOL_USAGE, TaskAttributes.FLOATING_BUFFERS_USAGE,
+        TaskAttributes.EXCLUSIVE_BUFFERS_USAGE,
+        TaskAttributes.HARD_BACK_PRESSURE_RATIO, TaskAttributes.SOFT_BACK_PRESSURE_RATIO, TaskAttributes.IDLE_RATIO,
+        TaskAttributes.BUSY_RATIO,
+        TaskAttributes.BACK_PRESSURED_TIME_MS_PER_SECOND, TaskAttributes.BUFFER_WAIT_P50_MICROS,
+        TaskAttributes.BUFFER_WAIT_P99_MICROS, TaskAttributes.BUFFER_WAIT_MAX_MICROS
     };
 
     /**
      * The job topology (Flink IntermediateResultPartitionIDs written / read), read when the agent has it:
      * older agents do not, and the report then guesses the job order.
      */
-    static final String[] TOPOLOGY_ATTRIBUTES = {"ProducedPartitions", "ConsumedPartitions"};
+    static final String[] TOPOLOGY_ATTRIBUTES = {TaskAttributes.PRODUCED_PARTITIONS, TaskAttributes.CONSUMED_PARTITIONS};
+
+    /** The agent's settings a report needs, read together: one round trip, one consistent reading. */
+    static final String[] SETTINGS_ATTRIBUTES = {
+        AgentAttributes.SAMPLES, AgentAttributes.DELAY_MILLIS, AgentAttributes.LOW, AgentAttributes.HIGH
+    };
 
     private final MBeanServerConnection mbeans;
 
@@ -51,7 +58,7 @@ public final class ChokepointReader {
 
     /** All subtasks the agent currently reports, ordered by vertex, then subtask index. */
     public List<TaskSnapshot> tasks() throws IOException {
-        Set<ObjectName> names = mbeans.queryNames(TASKS, null);
+        Set<ObjectName> names = mbeans.queryNames(ObjectNames.ALL_TASKS, null);
         List<TaskSnapshot> tasks = new ArrayList<>(names.size());
         for (ObjectName name : names) {
             try {
@@ -73,30 +80,30 @@ public final class ChokepointReader {
 
     private static TaskSnapshot snapshot(Map<String, Object> values) {
         return new TaskSnapshot(
-                (String) values.get("Thread"),
-                (String) values.get("Vertex"),
-                (Integer) values.get("Subtask"),
-                (Integer) values.get("Parallelism"),
-                (Double) values.get("BackPressureRatio"),
-                (String) values.get("BackPressureLevel"),
-                (Integer) values.get("LevelCode"),
-                (Integer) values.get("Samples"),
-                (Integer) values.get("BlockedSamples"),
+                (String) values.get(TaskAttributes.THREAD),
+                (String) values.get(TaskAttributes.VERTEX),
+                (Integer) values.get(TaskAttributes.SUBTASK),
+                (Integer) values.get(TaskAttributes.PARALLELISM),
+                (Double) values.get(TaskAttributes.BACK_PRESSURE_RATIO),
+                (String) values.get(TaskAttributes.BACK_PRESSURE_LEVEL),
+                (Integer) values.get(TaskAttributes.LEVEL_CODE),
+                (Integer) values.get(TaskAttributes.SAMPLES),
+                (Integer) values.get(TaskAttributes.BLOCKED_SAMPLES),
                 new TaskSnapshot.BufferPools(
-                        (Double) values.get("OutPoolUsage"),
-                        (Double) values.get("InPoolUsage"),
-                        (Double) values.get("FloatingBuffersUsage"),
-                        (Double) values.get("ExclusiveBuffersUsage"),
-                        (Double) values.get("HardBackPressureRatio"),
-                        (Double) values.get("SoftBackPressureRatio"),
-                        (Double) values.get("IdleRatio"),
-                        (Double) values.get("BusyRatio"),
-                        (Double) values.get("BackPressuredTimeMsPerSecond"),
-                        (Double) values.get("BufferWaitP50Micros"),
-                        (Double) values.get("BufferWaitP99Micros"),
-                        (Double) values.get("BufferWaitMaxMicros")),
-                strings(values.get("ProducedPartitions")),
-                strings(values.get("ConsumedPartitions")));
+                        (Double) values.get(TaskAttributes.OUT_POOL_USAGE),
+                        (Double) values.get(TaskAttributes.IN_POOL_USAGE),
+                        (Double) values.get(TaskAttributes.FLOATING_BUFFERS_USAGE),
+                        (Double) values.get(TaskAttributes.EXCLUSIVE_BUFFERS_USAGE),
+                        (Double) values.get(TaskAttributes.HARD_BACK_PRESSURE_RATIO),
+                        (Double) values.get(TaskAttributes.SOFT_BACK_PRESSURE_RATIO),
+                        (Double) values.get(TaskAttributes.IDLE_RATIO),
+                        (Double) values.get(TaskAttributes.BUSY_RATIO),
+                        (Double) values.get(TaskAttributes.BACK_PRESSURED_TIME_MS_PER_SECOND),
+                        (Double) values.get(TaskAttributes.BUFFER_WAIT_P50_MICROS),
+                        (Double) values.get(TaskAttributes.BUFFER_WAIT_P99_MICROS),
+                        (Double) values.get(TaskAttributes.BUFFER_WAIT_MAX_MICROS)),
+                strings(values.get(TaskAttributes.PRODUCED_PARTITIONS)),
+                strings(values.get(TaskAttributes.CONSUMED_PARTITIONS)));
     }
 
     private static List<String> strings(Object value) {
@@ -110,19 +117,56 @@ public final class ChokepointReader {
         return values;
     }
 
-    /** One attribute of the agent MBean, or empty when the agent is not loaded. */
+    /** One attribute of the agent MBean ({@link AgentAttributes}), or empty when the agent is not loaded. */
     public Optional<Object> agentAttribute(String attribute) throws IOException {
         try {
-            return Optional.ofNullable(mbeans.getAttribute(AGENT, attribute));
+            return Optional.ofNullable(mbeans.getAttribute(ObjectNames.AGENT, attribute));
         } catch (InstanceNotFoundException e) {
             return Optional.empty();
         } catch (JMException e) {
-            throw new IOException("cannot read " + AGENT + "." + attribute + ": " + e.getMessage(), e);
+            throw new IOException("cannot read " + ObjectNames.AGENT + "." + attribute + ": " + e.getMessage(), e);
         }
     }
 
+    /**
+     * The running agent's settings from its typed attributes, read in one call; empty when the agent
+     * is not loaded. An attribute the agent does not have (one older than these attributes, which
+     * the version check otherwise keeps out) reads as the agent's default for it: the only fallback,
+     * and the same figure such an agent ran with unless it was given another.
+     */
+    public Optional<AgentSettings> agentSettings() throws IOException {
+        Map<String, Object> values = new HashMap<>();
+        try {
+            for (Attribute attribute : mbeans.getAttributes(ObjectNames.AGENT, SETTINGS_ATTRIBUTES).asList()) {
+                values.put(attribute.getName(), attribute.getValue());
+            }
+        } catch (InstanceNotFoundException e) {
+            return Optional.empty();
+        } catch (JMException e) {
+            throw new IOException("cannot read the settings of " + ObjectNames.AGENT + ": " + e.getMessage(), e);
+        }
+        AgentSettings defaults = AgentSettings.DEFAULTS;
+        return Optional.of(new AgentSettings(
+                number(values, AgentAttributes.SAMPLES, defaults.samples).intValue(),
+                number(values, AgentAttributes.DELAY_MILLIS, defaults.delayMillis).longValue(),
+                number(values, AgentAttributes.LOW, defaults.low).doubleValue(),
+                number(values, AgentAttributes.HIGH, defaults.high).doubleValue()));
+    }
+
+    private static Number number(Map<String, Object> values, String attribute, Number absent) throws IOException {
+        Object value = values.get(attribute);
+        if (value == null) {
+            return absent;
+        }
+        if (!(value instanceof Number)) {
+            throw new IOException("unexpected type of " + ObjectNames.AGENT + "." + attribute + ": "
+                    + value.getClass().getName());
+        }
+        return (Number) value;
+    }
+
     public boolean agentLoaded() throws IOException {
-        return mbeans.isRegistered(AGENT);
+        return mbeans.isRegistered(ObjectNames.AGENT);
     }
 
     private Map<String, Object> attributes(ObjectName name, String[] attributes) throws IOException, JMException {
@@ -140,13 +184,5 @@ public final class ChokepointReader {
                     + (missing.size() > 1 ? " are" : " is") + " missing (an agent older than this client?)");
         }
         return values;
-    }
-
-    private static ObjectName name(String name) {
-        try {
-            return new ObjectName(name);
-        } catch (MalformedObjectNameException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -3,7 +3,7 @@ package dev.chokepoint.cli.jmx;
 import java.util.List;
 
 /**
- * One subtask as read from a {@code chokepoint:type=Task} MBean. The buffer-pool values are
+ * One subtask as read from its {@link dev.chokepoint.api.TaskMXBean}. The buffer-pool values are
  * {@code NaN} where the value does not exist for the task (the input side of a source, the output
  * side of a sink, buffer waits when there were none).
  */
@@ -44,21 +44,7 @@ public final class TaskSnapshot {
     public final List<String> producedPartitions;
     public final List<String> consumedPartitions;
 
-    /** The stack-sampling attributes only; every buffer-pool value is {@code NaN}. */
-    public TaskSnapshot(String thread, String vertex, int subtask, int parallelism, double backPressureRatio,
-                        String backPressureLevel, int levelCode, int samples, int blockedSamples) {
-        this(thread, vertex, subtask, parallelism, backPressureRatio, backPressureLevel, levelCode, samples,
-                blockedSamples, BufferPools.NONE);
-    }
-
-    public TaskSnapshot(String thread, String vertex, int subtask, int parallelism, double backPressureRatio,
-                        String backPressureLevel, int levelCode, int samples, int blockedSamples,
-                        BufferPools pools) {
-        this(thread, vertex, subtask, parallelism, backPressureRatio, backPressureLevel, levelCode, samples,
-                blockedSamples, pools, null, null);
-    }
-
-    /** With the job topology: the result partitions the subtask writes and reads ({@code null}: unknown). */
+    /** {@code producedPartitions}, {@code consumedPartitions}: the job topology, {@code null} when unknown. */
     public TaskSnapshot(String thread, String vertex, int subtask, int parallelism, double backPressureRatio,
                         String backPressureLevel, int levelCode, int samples, int blockedSamples,
                         BufferPools pools, List<String> producedPartitions, List<String> consumedPartitions) {
@@ -99,9 +85,6 @@ public final class TaskSnapshot {
 
     /** The buffer-pool instrumentation's values of one subtask (the attributes of the same names). */
     public static final class BufferPools {
-        static final BufferPools NONE = new BufferPools(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
-
         final double outPoolUsage;
         final double inPoolUsage;
         final double floatingBuffersUsage;

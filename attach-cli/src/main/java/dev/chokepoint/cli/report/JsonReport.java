@@ -3,6 +3,7 @@ package dev.chokepoint.cli.report;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.chokepoint.api.StatusJson;
 import dev.chokepoint.cli.jmx.TaskSnapshot;
 
 import java.io.ByteArrayOutputStream;
@@ -11,10 +12,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * {@code status --json}: one object per reading, on one line. Field names follow Flink's REST API
- * where Flink has the same figure ({@code ratio}, {@code idleRatio}, {@code busyRatio},
- * {@code subtask} 0-based) and Flink's metric names for the pool gauges; NaN (a value the subtask
- * does not have, e.g. the input pools of a source) is {@code null}.
+ * {@code status --json}: one object per reading, on one line, with the field names of
+ * {@link StatusJson}; NaN (a value the subtask does not have, e.g. the input pools of a source) is
+ * {@code null}.
  */
 public final class JsonReport {
 
@@ -27,49 +27,49 @@ public final class JsonReport {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (JsonGenerator json = JSON.createGenerator(bytes, JsonEncoding.UTF8)) {
             json.writeStartObject();
-            json.writeNumberField("pid", snapshot.pid);
+            json.writeNumberField(StatusJson.PID, snapshot.pid);
             if (snapshot.agentVersion == null) {
-                json.writeNullField("agentVersion");
+                json.writeNullField(StatusJson.AGENT_VERSION);
             } else {
-                json.writeStringField("agentVersion", snapshot.agentVersion);
+                json.writeStringField(StatusJson.AGENT_VERSION, snapshot.agentVersion);
             }
-            json.writeNumberField("timestamp", snapshot.timestampMillis);
-            json.writeArrayFieldStart("vertices");
+            json.writeNumberField(StatusJson.TIMESTAMP, snapshot.timestampMillis);
+            json.writeArrayFieldStart(StatusJson.VERTICES);
             for (Vertex vertex : snapshot.diagnosis.graph.vertices) {
                 json.writeStartObject();
-                json.writeStringField("name", vertex.name);
-                json.writeStringField("backpressureLevel", vertex.level());
-                number(json, "ratio", vertex.ratio());
-                json.writeArrayFieldStart("subtasks");
+                json.writeStringField(StatusJson.NAME, vertex.name);
+                json.writeStringField(StatusJson.BACKPRESSURE_LEVEL, vertex.level());
+                number(json, StatusJson.RATIO, vertex.ratio());
+                json.writeArrayFieldStart(StatusJson.SUBTASKS);
                 for (TaskSnapshot task : vertex.subtasks) {
                     json.writeStartObject();
-                    json.writeNumberField("subtask", task.subtask);
-                    json.writeStringField("thread", task.thread);
-                    json.writeStringField("backpressureLevel", task.backPressureLevel);
-                    number(json, "ratio", task.backPressureRatio);
-                    number(json, "hardRatio", task.hardBackPressureRatio);
-                    number(json, "softRatio", task.softBackPressureRatio);
-                    number(json, "idleRatio", task.idleRatio);
-                    number(json, "busyRatio", task.busyRatio);
-                    number(json, "outPoolUsage", task.outPoolUsage);
-                    number(json, "inPoolUsage", task.inPoolUsage);
-                    number(json, "floatingBuffersUsage", task.floatingBuffersUsage);
-                    number(json, "exclusiveBuffersUsage", task.exclusiveBuffersUsage);
-                    number(json, "backPressuredTimeMsPerSecond", task.backPressuredTimeMsPerSecond);
+                    json.writeNumberField(StatusJson.SUBTASK, task.subtask);
+                    json.writeStringField(StatusJson.THREAD, task.thread);
+                    json.writeStringField(StatusJson.BACKPRESSURE_LEVEL, task.backPressureLevel);
+                    number(json, StatusJson.RATIO, task.backPressureRatio);
+                    number(json, StatusJson.HARD_RATIO, task.hardBackPressureRatio);
+                    number(json, StatusJson.SOFT_RATIO, task.softBackPressureRatio);
+                    number(json, StatusJson.IDLE_RATIO, task.idleRatio);
+                    number(json, StatusJson.BUSY_RATIO, task.busyRatio);
+                    number(json, StatusJson.OUT_POOL_USAGE, task.outPoolUsage);
+                    number(json, StatusJson.IN_POOL_USAGE, task.inPoolUsage);
+                    number(json, StatusJson.FLOATING_BUFFERS_USAGE, task.floatingBuffersUsage);
+                    number(json, StatusJson.EXCLUSIVE_BUFFERS_USAGE, task.exclusiveBuffersUsage);
+                    number(json, StatusJson.BACK_PRESSURED_TIME_MS_PER_SECOND, task.backPressuredTimeMsPerSecond);
                     json.writeEndObject();
                 }
                 json.writeEndArray();
                 json.writeEndObject();
             }
             json.writeEndArray();
-            json.writeObjectFieldStart("origin");
+            json.writeObjectFieldStart(StatusJson.ORIGIN);
             Vertex origin = snapshot.diagnosis.origin;
             if (origin == null) {
-                json.writeNullField("vertex");
+                json.writeNullField(StatusJson.VERTEX);
             } else {
-                json.writeStringField("vertex", origin.name);
+                json.writeStringField(StatusJson.VERTEX, origin.name);
             }
-            json.writeStringField("reason", snapshot.diagnosis.reason);
+            json.writeStringField(StatusJson.REASON, snapshot.diagnosis.reason);
             json.writeEndObject();
             json.writeEndObject();
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.chokepoint.cli.report;
 
+import dev.chokepoint.cli.jmx.AgentSettings;
 import dev.chokepoint.cli.jmx.TaskSnapshot;
 
 import java.util.Collections;
@@ -10,16 +11,16 @@ public final class Snapshot {
     public final long pid;
     public final String agentVersion;
     public final long timestampMillis;
-    /** Samples per subtask in a full window ({@code samples=} of the agent's settings). */
-    public final int windowSamples;
+    /** The agent's settings at the time of the reading: the window's size, the level thresholds. */
+    public final AgentSettings settings;
     public final List<TaskSnapshot> tasks;
     public final Diagnosis diagnosis;
 
-    public Snapshot(long pid, String agentVersion, long timestampMillis, int windowSamples, List<TaskSnapshot> tasks) {
+    public Snapshot(long pid, String agentVersion, long timestampMillis, AgentSettings settings, List<TaskSnapshot> tasks) {
         this.pid = pid;
         this.agentVersion = agentVersion;
         this.timestampMillis = timestampMillis;
-        this.windowSamples = windowSamples;
+        this.settings = settings;
         this.tasks = Collections.unmodifiableList(tasks);
         this.diagnosis = Diagnosis.of(tasks);
     }
@@ -30,6 +31,6 @@ public final class Snapshot {
     }
 
     public boolean windowFull() {
-        return !tasks.isEmpty() && minSamples() >= windowSamples;
+        return !tasks.isEmpty() && minSamples() >= settings.samples;
     }
 }

@@ -1,5 +1,7 @@
 package dev.chokepoint.cli.report;
 
+import dev.chokepoint.api.BackPressureLevel;
+import dev.chokepoint.cli.jmx.AgentSettings;
 import dev.chokepoint.cli.jmx.TaskSnapshot;
 
 import java.util.ArrayList;
@@ -89,19 +91,26 @@ public final class TableReport {
         }
         lines.add("");
         lines.add(dim("ratio = (hard + soft) samples / samples: hard = blocked in a buffer request, soft = waiting"
-                + " for work with an output pool full;  OK <= 0.10 < LOW <= 0.50 < HIGH;"
+                + " for work with an output pool full;  " + thresholds(snapshot.settings) + ";"
                 + "  pool usage high >= " + Math.round(PoolReading.HIGH * 100) + "%"));
         return lines;
     }
 
+    /** The level thresholds the agent in the target applies, as Flink's web UI words them. */
+    static String thresholds(AgentSettings settings) {
+        return String.format(Locale.ROOT, "%s <= %.2f < %s <= %.2f < %s", BackPressureLevel.OK.name(), settings.low,
+                BackPressureLevel.LOW.name(), settings.high, BackPressureLevel.HIGH.name());
+    }
+
     private static String window(Snapshot snapshot) {
+        int samples = snapshot.settings.samples;
         if (snapshot.tasks.isEmpty()) {
-            return "window " + snapshot.windowSamples + " samples";
+            return "window " + samples + " samples";
         }
         int min = snapshot.minSamples();
-        return min >= snapshot.windowSamples
-                ? "window " + snapshot.windowSamples + "/" + snapshot.windowSamples + " samples"
-                : "window " + min + "/" + snapshot.windowSamples + " samples (warming up: levels are provisional)";
+        return min >= samples
+                ? "window " + samples + "/" + samples + " samples"
+                : "window " + min + "/" + samples + " samples (warming up: levels are provisional)";
     }
 
     private static String subtaskLabel(TaskSnapshot task) {
@@ -123,16 +132,16 @@ public final class TableReport {
 
     private String level(String level) {
         String padded = pad(level, 5);
-        switch (level) {
-            case "OK":
-                return colored(GREEN, padded);
-            case "LOW":
-                return colored(ORANGE, padded);
-            case "HIGH":
-                return colored(RED, padded);
-            default:
-                return padded;
+        if (BackPressureLevel.OK.name().equals(level)) {
+            return colored(GREEN, padded);
         }
+        if (BackPressureLevel.LOW.name().equals(level)) {
+            return colored(ORANGE, padded);
+        }
+        if (BackPressureLevel.HIGH.name().equals(level)) {
+            return colored(RED, padded);
+        }
+        return padded;
     }
 
     private String colored(String code, String text) {

@@ -91,11 +91,6 @@ public final class Vertex {
         return ids;
     }
 
-    /** The fewest samples any subtask has so far. */
-    public int minSamples() {
-        return subtasks.stream().mapToInt(t -> t.samples).min().orElse(0);
-    }
-
     @Override
     public String toString() {
         return name;

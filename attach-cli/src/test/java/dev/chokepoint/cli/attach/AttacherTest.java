@@ -1,6 +1,6 @@
 package dev.chokepoint.cli.attach;
 
-import dev.chokepoint.cli.CliException;
+import dev.chokepoint.cli.common.CliException;
 import org.junit.jupiter.api.Test;
 
 import java.util.Properties;

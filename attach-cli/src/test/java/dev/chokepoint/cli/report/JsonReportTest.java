@@ -3,6 +3,8 @@ package dev.chokepoint.cli.report;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.chokepoint.api.StatusJson;
+import dev.chokepoint.cli.jmx.AgentSettings;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -17,37 +19,66 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 class JsonReportTest {
 
-    @Test
-    void theIssuesShapeWithNanAsNull() throws IOException {
-        Snapshot snapshot = new Snapshot(42, "0.1.0-test", 1700000000000L, 100, List.of(
+    private static Snapshot sourceAndMap() {
+        return new Snapshot(42, "0.1.0-test", 1700000000000L, AgentSettings.DEFAULTS, List.of(
                 task("Map", 0, 1).ratio(0).busy(0.9).out(0.2).in(0, 0, 0).build(),
                 task("Source: S", 0, 1).ratio(0.75).out(1.0).build()));
+    }
 
+    @Test
+    void theIssuesShapeWithNanAsNull() throws IOException {
         @SuppressWarnings("unchecked")
-        Map<String, Object> json = (Map<String, Object>) parse(JsonReport.render(snapshot));
+        Map<String, Object> json = (Map<String, Object>) parse(JsonReport.render(sourceAndMap()));
 
-        assertEquals(List.of("pid", "agentVersion", "timestamp", "vertices", "origin"), new ArrayList<>(json.keySet()));
-        assertEquals(42L, json.get("pid"));
-        assertEquals("0.1.0-test", json.get("agentVersion"));
-        assertEquals(1700000000000L, json.get("timestamp"));
-        List<?> vertices = (List<?>) json.get("vertices");
+        assertEquals(List.of(StatusJson.PID, StatusJson.AGENT_VERSION, StatusJson.TIMESTAMP, StatusJson.VERTICES,
+                StatusJson.ORIGIN), new ArrayList<>(json.keySet()));
+        assertEquals(42L, json.get(StatusJson.PID));
+        assertEquals("0.1.0-test", json.get(StatusJson.AGENT_VERSION));
+        assertEquals(1700000000000L, json.get(StatusJson.TIMESTAMP));
+        List<?> vertices = (List<?>) json.get(StatusJson.VERTICES);
         Map<?, ?> source = (Map<?, ?>) vertices.get(0);
-        assertEquals(List.of("name", "backpressureLevel", "ratio", "subtasks"), new ArrayList<>(source.keySet()));
-        assertEquals("Source: S", source.get("name"));
-        assertEquals("HIGH", source.get("backpressureLevel"));
-        assertEquals(0.75, source.get("ratio"));
-        Map<?, ?> subtask = (Map<?, ?>) ((List<?>) source.get("subtasks")).get(0);
-        assertEquals(List.of("subtask", "thread", "backpressureLevel", "ratio", "hardRatio", "softRatio", "idleRatio",
-                "busyRatio", "outPoolUsage", "inPoolUsage", "floatingBuffersUsage", "exclusiveBuffersUsage",
-                "backPressuredTimeMsPerSecond"), new ArrayList<>(subtask.keySet()));
-        assertEquals(0L, subtask.get("subtask"));
-        assertEquals("Source: S (1/1)#0", subtask.get("thread"));
-        assertEquals(1.0, subtask.get("outPoolUsage"));
-        assertNull(subtask.get("inPoolUsage"), "a source has no input pools: NaN is null");
-        assertEquals("Map", ((Map<?, ?>) vertices.get(1)).get("name"));
-        Map<?, ?> origin = (Map<?, ?>) json.get("origin");
-        assertEquals("Map", origin.get("vertex"));
-        assertEquals(String.class, origin.get("reason").getClass());
+        assertEquals(List.of(StatusJson.NAME, StatusJson.BACKPRESSURE_LEVEL, StatusJson.RATIO, StatusJson.SUBTASKS),
+                new ArrayList<>(source.keySet()));
+        assertEquals("Source: S", source.get(StatusJson.NAME));
+        assertEquals("HIGH", source.get(StatusJson.BACKPRESSURE_LEVEL));
+        assertEquals(0.75, source.get(StatusJson.RATIO));
+        Map<?, ?> subtask = (Map<?, ?>) ((List<?>) source.get(StatusJson.SUBTASKS)).get(0);
+        assertEquals(List.of(StatusJson.SUBTASK, StatusJson.THREAD, StatusJson.BACKPRESSURE_LEVEL, StatusJson.RATIO,
+                StatusJson.HARD_RATIO, StatusJson.SOFT_RATIO, StatusJson.IDLE_RATIO, StatusJson.BUSY_RATIO,
+                StatusJson.OUT_POOL_USAGE, StatusJson.IN_POOL_USAGE, StatusJson.FLOATING_BUFFERS_USAGE,
+                StatusJson.EXCLUSIVE_BUFFERS_USAGE, StatusJson.BACK_PRESSURED_TIME_MS_PER_SECOND),
+                new ArrayList<>(subtask.keySet()));
+        assertEquals(0L, subtask.get(StatusJson.SUBTASK));
+        assertEquals("Source: S (1/1)#0", subtask.get(StatusJson.THREAD));
+        assertEquals(1.0, subtask.get(StatusJson.OUT_POOL_USAGE));
+        assertNull(subtask.get(StatusJson.IN_POOL_USAGE), "a source has no input pools: NaN is null");
+        assertEquals("Map", ((Map<?, ?>) vertices.get(1)).get(StatusJson.NAME));
+        Map<?, ?> origin = (Map<?, ?>) json.get(StatusJson.ORIGIN);
+        assertEquals("Map", origin.get(StatusJson.VERTEX));
+        assertEquals(String.class, origin.get(StatusJson.REASON).getClass());
+    }
+
+    /**
+     * The output byte for byte, as scripts parse it: the one place the field names are spelt out
+     * here, so that a changed {@link StatusJson} value, which breaks those scripts, fails this test.
+     */
+    @Test
+    void theOutputIsPinned() {
+        assertEquals("{\"pid\":42,\"agentVersion\":\"0.1.0-test\",\"timestamp\":1700000000000,\"vertices\":["
+                + "{\"name\":\"Source: S\",\"backpressureLevel\":\"HIGH\",\"ratio\":0.75,\"subtasks\":["
+                + "{\"subtask\":0,\"thread\":\"Source: S (1/1)#0\",\"backpressureLevel\":\"HIGH\",\"ratio\":0.75,"
+                + "\"hardRatio\":0.375,\"softRatio\":0.375,\"idleRatio\":0.15,\"busyRatio\":0.1,\"outPoolUsage\":1.0,"
+                + "\"inPoolUsage\":null,\"floatingBuffersUsage\":null,\"exclusiveBuffersUsage\":null,"
+                + "\"backPressuredTimeMsPerSecond\":750.0}]},"
+                + "{\"name\":\"Map\",\"backpressureLevel\":\"OK\",\"ratio\":0.0,\"subtasks\":["
+                + "{\"subtask\":0,\"thread\":\"Map (1/1)#0\",\"backpressureLevel\":\"OK\",\"ratio\":0.0,"
+                + "\"hardRatio\":0.0,\"softRatio\":0.0,\"idleRatio\":0.09999999999999998,\"busyRatio\":0.9,"
+                + "\"outPoolUsage\":0.2,\"inPoolUsage\":0.0,\"floatingBuffersUsage\":0.0,\"exclusiveBuffersUsage\":0.0,"
+                + "\"backPressuredTimeMsPerSecond\":0.0}]}],"
+                + "\"origin\":{\"vertex\":\"Map\",\"reason\":\"Map is not backpressured (OK 0.00) but its input Source: S"
+                + " is (HIGH 0.75); it is busy 90% of the time; pools: input usages all 0 (local channels only): the pools"
+                + " cannot tell, the samples do (job order guessed: the agent does not report the job topology)\"}}",
+                JsonReport.render(sourceAndMap()));
     }
 
     /** A minimal tree reader over jackson-core's streaming parser: objects keep their field order. */

@@ -1,5 +1,7 @@
 package dev.chokepoint.cli.report;
 
+import dev.chokepoint.api.BackPressureLevel;
+import dev.chokepoint.api.Settings;
 import dev.chokepoint.cli.jmx.TaskSnapshot;
 
 import java.util.List;
@@ -26,7 +28,7 @@ final class Tasks {
         double exclusive = Double.NaN;
         List<String> produced;
         List<String> consumed;
-        int samples = 100;
+        int samples = Settings.SAMPLES_DEFAULT;
 
         Builder(String vertex, int subtask, int parallelism) {
             this.vertex = vertex;
@@ -56,6 +58,11 @@ final class Tasks {
             return this;
         }
 
+        Builder samples(int samples) {
+            this.samples = samples;
+            return this;
+        }
+
         Builder dataSets(List<String> produced, List<String> consumed) {
             this.produced = produced;
             this.consumed = consumed;
@@ -63,11 +70,10 @@ final class Tasks {
         }
 
         TaskSnapshot build() {
-            String level = ratio <= 0.10 ? "OK" : ratio <= 0.5 ? "LOW" : "HIGH";
-            int code = List.of("OK", "LOW", "HIGH").indexOf(level);
+            BackPressureLevel level = BackPressureLevel.of(ratio, Settings.LOW_DEFAULT, Settings.HIGH_DEFAULT);
             double rest = Math.max(0, 1 - ratio - busy);
             return new TaskSnapshot(vertex + " (" + (subtask + 1) + "/" + parallelism + ")#0", vertex, subtask,
-                    parallelism, ratio, level, code, samples, (int) Math.round(ratio * samples),
+                    parallelism, ratio, level.name(), level.code(), samples, (int) Math.round(ratio * samples),
                     new TaskSnapshot.BufferPools(out, in, floating, exclusive, ratio / 2, ratio / 2, rest, busy,
                             ratio * 1000, Double.NaN, Double.NaN, Double.NaN),
                     produced, consumed);

@@ -1,5 +1,9 @@
 package dev.chokepoint.cli.testing;
 
+import dev.chokepoint.api.AgentThreads;
+import dev.chokepoint.api.ObjectNames;
+import dev.chokepoint.api.SystemProperties;
+
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
 
@@ -8,9 +12,9 @@ import java.lang.management.ManagementFactory;
  * 0. Prints on stdout:
  * <pre>
  * HOST MAIN RAN
- * sampler=true|false      a thread named chokepoint-sampler exists
- * mbean=true|false        chokepoint:type=Agent is registered in the platform MBean server
- * property=true|false     the system property dev.chokepoint.agent.version is set
+ * sampler=true|false      a thread named {@link AgentThreads#SAMPLER} exists
+ * mbean=true|false        {@link ObjectNames#AGENT} is registered in the platform MBean server
+ * property=true|false     the system property {@link SystemProperties#AGENT_VERSION} is set
  * </pre>
  * The agent starts its sampler thread inside {@code premain}, before this main runs, so the thread
  * check needs no waiting; the sampler registers the MBean on its own thread, so when the thread
@@ -19,14 +23,13 @@ import java.lang.management.ManagementFactory;
 public final class AgentProbeMain {
 
     public static final String MARKER = "HOST MAIN RAN";
-    public static final String SAMPLER_THREAD = "chokepoint-sampler";
 
     private AgentProbeMain() {
     }
 
     public static void main(String[] args) throws Exception {
         System.out.println(MARKER);
-        ObjectName agent = new ObjectName("chokepoint:type=Agent");
+        ObjectName agent = ObjectNames.AGENT;
         boolean sampler = samplerThreadExists();
         boolean mbean = ManagementFactory.getPlatformMBeanServer().isRegistered(agent);
         long deadline = System.nanoTime() + 10_000_000_000L;
@@ -36,13 +39,13 @@ public final class AgentProbeMain {
         }
         System.out.println("sampler=" + sampler);
         System.out.println("mbean=" + mbean);
-        System.out.println("property=" + (System.getProperty("dev.chokepoint.agent.version") != null));
+        System.out.println("property=" + (System.getProperty(SystemProperties.AGENT_VERSION) != null));
         System.out.flush();
     }
 
     private static boolean samplerThreadExists() {
         for (Thread thread : Thread.getAllStackTraces().keySet()) {
-            if (SAMPLER_THREAD.equals(thread.getName())) {
+            if (AgentThreads.SAMPLER.equals(thread.getName())) {
                 return true;
             }
         }

@@ -3,6 +3,8 @@ package dev.chokepoint.demo;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.chokepoint.api.BackPressureLevel;
+import dev.chokepoint.api.StatusJson;
 import dev.chokepoint.cli.testing.JavaProcess;
 import org.junit.jupiter.api.Test;
 
@@ -48,22 +50,22 @@ class CliOnFlinkJobTest {
                 for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
                     if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
                         depth++;
-                        inOrigin = "origin".equals(field) && depth == 2;
+                        inOrigin = StatusJson.ORIGIN.equals(field) && depth == 2;
                     } else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
                         depth--;
                     } else if (token == JsonToken.FIELD_NAME) {
                         field = parser.currentName();
-                    } else if (depth == 3 && "name".equals(field)) {
+                    } else if (depth == 3 && StatusJson.NAME.equals(field)) {
                         vertices.add(parser.getText());
-                    } else if (depth == 3 && "backpressureLevel".equals(field)) {
+                    } else if (depth == 3 && StatusJson.BACKPRESSURE_LEVEL.equals(field)) {
                         levels.add(parser.getText());
-                    } else if (inOrigin && "vertex".equals(field) && depth == 2) {
+                    } else if (inOrigin && StatusJson.VERTEX.equals(field) && depth == 2) {
                         origin = parser.getText();
                     }
                 }
             }
             assertEquals(DemoJob.VERTICES, vertices, json);
-            assertEquals("HIGH", levels.get(0), json);
+            assertEquals(BackPressureLevel.HIGH.name(), levels.get(0), json);
             assertEquals(DemoJob.ENRICH, origin, json);
         }
     }

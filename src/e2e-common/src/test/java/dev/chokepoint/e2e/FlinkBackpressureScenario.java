@@ -1,9 +1,12 @@
 package dev.chokepoint.e2e;
 
+import dev.chokepoint.api.BackPressureLevel;
+import dev.chokepoint.api.ObjectNames;
 import dev.chokepoint.cli.jmx.ChokepointReader;
 import dev.chokepoint.cli.jmx.LocalJmxConnection;
 import dev.chokepoint.cli.jmx.TaskSnapshot;
 import dev.chokepoint.cli.testing.JavaProcess;
+import dev.chokepoint.cli.testing.LocalJvm;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -32,8 +35,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ({@code -javaagent}, or attached once the job runs), reads the agent's MBeans over the attach API's local JMX connector and
  * checks the backpressure level of every subtask once the agent has a full window of samples.
  *
- * <p>Compiled once per Flink version by each {@code e2e-flink-*} module; a module's subclass says
- * what that version must show ({@link #expectedLevels()}) and what its JVM needs ({@link #childJvmArgs()}).
+ * <p>Compiled once per Flink version by each {@code e2e-flink-*} module. What every version must
+ * show is defined here ({@link #expectedLevels()}, {@link #hardVertices()}); a module's subclass
+ * overrides only what its version does differently, and says what its JVM needs ({@link #childJvmArgs()}).
  */
 public abstract class FlinkBackpressureScenario {
 
@@ -47,25 +51,40 @@ public abstract class FlinkBackpressureScenario {
     /** Flink 1.9+ runs a legacy {@code SourceFunction} in a thread named after its task thread. */
     static final String LEGACY_SOURCE_THREAD = "Legacy Source Thread - ";
 
-    static final String OK = "OK";
-    static final String HIGH = "HIGH";
+    static final String OK = BackPressureLevel.OK.name();
+    static final String HIGH = BackPressureLevel.HIGH.name();
 
     /**
      * Every vertex of the job, mapped to the level all its subtasks must show, or to {@code null}
      * when the vertex must be reported (both subtasks, full window) but its level is only printed.
+     *
+     * <p>The same on every version: the slow sink, the bottleneck, is OK; the source and the map
+     * upstream of it are backpressured all the time, HIGH (how their threads wait differs by
+     * version: {@link #hardVertices()}).
      */
-    protected abstract Map<String, String> expectedLevels();
+    protected Map<String, String> expectedLevels() {
+        return levels(
+                BackpressureJob.SOURCE_VERTEX, HIGH,
+                BackpressureJob.MAP_VERTEX, HIGH,
+                BackpressureJob.SINK_VERTEX, OK);
+    }
 
-    /** Extra flags the child JVM needs to run this Flink version on the test's JDK. */
-    protected abstract List<String> childJvmArgs();
+    /** Extra flags the child JVM needs to run this Flink version on the test's JDK; none by default. */
+    protected List<String> childJvmArgs() {
+        return Collections.emptyList();
+    }
 
     /**
      * Vertices whose threads block hard in a buffer request on this version: their samples must be
      * hard and their exactly measured blocked time near one second per second, which proves that
      * this version's buffer-request wait is found in the stack and instrumented.
+     *
+     * <p>By default the source: on every version the legacy source's {@code Legacy Source Thread}
+     * waits inside the buffer request when its output is full. A version whose other tasks wait
+     * there too (≤1.9) adds them.
      */
     protected Set<String> hardVertices() {
-        return Collections.emptySet();
+        return Collections.singleton(BackpressureJob.SOURCE_VERTEX);
     }
 
     /** The agent loaded at JVM start ({@code -javaagent}). */
@@ -108,13 +127,13 @@ public abstract class FlinkBackpressureScenario {
                 child.awaitOutput(BackpressureJob.SINK_RECEIVING + " 1", JOB_START_TIMEOUT);
                 System.out.printf("[%s] job running after %.1f s%n", getClass().getSimpleName(), seconds(start));
                 if (attach) {
-                    LocalJmxConnection.loadAgent(child.pid(), JavaProcess.agentJar().toString(), "");
+                    LocalJvm.loadAgent(child.pid(), JavaProcess.agentJar().toString(), "");
                     System.out.printf("[%s] agent attached after %.1f s%n", getClass().getSimpleName(), seconds(start));
                 }
 
-                try (LocalJmxConnection jmx = LocalJmxConnection.connect(child.pid())) {
+                try (LocalJmxConnection jmx = LocalJvm.connect(child.pid())) {
                     ChokepointReader reader = new ChokepointReader(jmx.mbeans());
-                    assertTrue(reader.agentLoaded(), ChokepointReader.AGENT + " is not registered in the child JVM");
+                    assertTrue(reader.agentLoaded(), ObjectNames.AGENT + " is not registered in the child JVM");
 
                     await("every subtask of " + expected.keySet() + " at its expected level over full windows for " + STEADY_FOR)
                             .atMost(LEVELS_TIMEOUT)
@@ -187,7 +206,7 @@ public abstract class FlinkBackpressureScenario {
 
     private static String summary(List<TaskSnapshot> tasks) {
         if (tasks.isEmpty()) {
-            return "(no chokepoint:type=Task MBeans yet)";
+            return "(no " + ObjectNames.ALL_TASKS + " MBeans yet)";
         }
         return tasks.stream()
                 .map(t -> t.vertex + "#" + t.subtask + " " + t.backPressureLevel + " " + t.blockedSamples + "/" + t.samples)

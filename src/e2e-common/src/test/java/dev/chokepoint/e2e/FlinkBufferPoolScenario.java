@@ -1,9 +1,14 @@
 package dev.chokepoint.e2e;
 
+import dev.chokepoint.api.AgentAttributes;
+import dev.chokepoint.api.BackPressureLevel;
+import dev.chokepoint.api.ObjectNames;
+import dev.chokepoint.api.TaskAttributes;
 import dev.chokepoint.cli.jmx.ChokepointReader;
 import dev.chokepoint.cli.jmx.LocalJmxConnection;
 import dev.chokepoint.cli.jmx.TaskSnapshot;
 import dev.chokepoint.cli.testing.JavaProcess;
+import dev.chokepoint.cli.testing.LocalJvm;
 import dev.chokepoint.e2e.FlinkMetricsOracle.TaskMetrics;
 import org.junit.jupiter.api.Test;
 
@@ -91,14 +96,16 @@ public abstract class FlinkBufferPoolScenario {
     /** Agreement of the agent's BackPressureRatio with Flink's ratio, where this version has one. */
     static final double RATIO_TOLERANCE = 0.1;
 
-    static final String OK = "OK";
-    static final String LOW = "LOW";
-    static final String HIGH = "HIGH";
+    static final String OK = BackPressureLevel.OK.name();
+    static final String LOW = BackPressureLevel.LOW.name();
+    static final String HIGH = BackPressureLevel.HIGH.name();
     static final String SOFT = "soft";
     static final String HARD = "hard";
 
-    /** Extra flags the child JVM needs to run this Flink version on the test's JDK. */
-    protected abstract List<String> childJvmArgs();
+    /** Extra flags the child JVM needs to run this Flink version on the test's JDK; none by default. */
+    protected List<String> childJvmArgs() {
+        return Collections.emptyList();
+    }
 
     /**
      * This Flink version's verdict on a subtask, in the agent's terms (OK/LOW/HIGH), or
@@ -421,15 +428,15 @@ public abstract class FlinkBufferPoolScenario {
                 child.awaitOutput(BackpressureJob.SINK_RECEIVING + " 1", JOB_START_TIMEOUT);
                 System.out.printf("[%s] job running after %.1f s%n", label, seconds(start));
                 if (scenario.load == Load.ATTACH_AFTER_START) {
-                    LocalJmxConnection.loadAgent(child.pid(), JavaProcess.agentJar().toString(), "");
+                    LocalJvm.loadAgent(child.pid(), JavaProcess.agentJar().toString(), "");
                     System.out.printf("[%s] agent attached after %.1f s%n", label, seconds(start));
                 }
-                try (LocalJmxConnection jmx = LocalJmxConnection.connect(child.pid())) {
+                try (LocalJmxConnection jmx = LocalJvm.connect(child.pid())) {
                     ChokepointReader reader = new ChokepointReader(jmx.mbeans());
                     FlinkMetricsOracle oracle = new FlinkMetricsOracle(jmx.mbeans());
-                    assertTrue(reader.agentLoaded(), ChokepointReader.AGENT + " is not registered in the child JVM");
-                    System.out.printf("[%s] agent %s, %s%n", label, reader.agentAttribute("Version").orElse("?"),
-                            reader.agentAttribute("Config").orElse("?"));
+                    assertTrue(reader.agentLoaded(), ObjectNames.AGENT + " is not registered in the child JVM");
+                    System.out.printf("[%s] agent %s, %s%n", label, reader.agentAttribute(AgentAttributes.VERSION).orElse("?"),
+                            reader.agentAttribute(AgentAttributes.CONFIG).orElse("?"));
 
                     await(label + ": warm-up: both views complete, the agent's windows full, both at the expected levels")
                             .atMost(WARM_UP_TIMEOUT)
@@ -519,9 +526,9 @@ public abstract class FlinkBufferPoolScenario {
                     .until(() -> waitingInBufferRequest(threads, true));
         }
 
-        Object detached = mbeans.invoke(ChokepointReader.AGENT, "detach", new Object[0], new String[0]);
+        Object detached = mbeans.invoke(ObjectNames.AGENT, AgentAttributes.DETACH, new Object[0], new String[0]);
         assertEquals("detached", detached, "the agent's answer to detach");
-        assertEquals(Collections.emptySet(), mbeans.queryNames(new ObjectName("chokepoint:*"), null),
+        assertEquals(Collections.emptySet(), mbeans.queryNames(new ObjectName(ObjectNames.DOMAIN + ":*"), null),
                 "MBeans left after detach");
         if (bridgeFrame) {
             await(label + ": after detach, threads wait in Flink's original code").atMost(Duration.ofSeconds(60))
@@ -531,12 +538,12 @@ public abstract class FlinkBufferPoolScenario {
             System.out.printf("[%s] detached: no MBean left%n", label);
         }
 
-        LocalJmxConnection.loadAgent(child.pid(), JavaProcess.agentJar().toString(), "");
+        LocalJvm.loadAgent(child.pid(), JavaProcess.agentJar().toString(), "");
         await(label + ": attached again, the source is hard backpressured with measured blocked time")
                 .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> reader.tasks().stream()
                         .filter(t -> t.vertex.equals(BackpressureJob.SOURCE_VERTEX))
-                        .allMatch(t -> "HIGH".equals(t.backPressureLevel) && t.hardBackPressureRatio > 0.5
+                        .allMatch(t -> HIGH.equals(t.backPressureLevel) && t.hardBackPressureRatio > 0.5
                                 && t.backPressuredTimeMsPerSecond > 500));
         System.out.printf("[%s] attached again: the source is HIGH (hard) with measured blocked time%n", label);
     }
@@ -709,7 +716,7 @@ public abstract class FlinkBufferPoolScenario {
             String flinkLevel = flinkLevel(f);
             return flinkLevel == null ? Boolean.FALSE : flinkLevel.equals(o.backPressureLevel);
         });
-        comparisons.put("BackPressureRatio", (s, o, f) -> {
+        comparisons.put(TaskAttributes.BACK_PRESSURE_RATIO, (s, o, f) -> {
             double flinkRatio = flinkRatio(f);
             return Double.isNaN(flinkRatio)
                     ? null : Math.abs(o.backPressureRatio - flinkRatio) <= RATIO_TOLERANCE;
@@ -721,20 +728,22 @@ public abstract class FlinkBufferPoolScenario {
             }
             return flinkKind.equals(o.hardBackPressureRatio > o.softBackPressureRatio ? HARD : SOFT);
         });
-        comparisons.put("OutPoolUsage", (s, o, f) -> usageAgrees(o.outPoolUsage, f.number(OUT_POOL_USAGE),
-                s.isSink(o.vertex)));
-        comparisons.put("InPoolUsage", (s, o, f) -> usageAgrees(o.inPoolUsage, f.number(IN_POOL_USAGE),
-                s.isSource(o.vertex)));
+        comparisons.put(TaskAttributes.OUT_POOL_USAGE, (s, o, f) ->
+                usageAgrees(o.outPoolUsage, f.number(OUT_POOL_USAGE), s.isSink(o.vertex)));
+        comparisons.put(TaskAttributes.IN_POOL_USAGE, (s, o, f) ->
+                usageAgrees(o.inPoolUsage, f.number(IN_POOL_USAGE), s.isSource(o.vertex)));
         // Flink 1.9 has these two gauges only with credit-based flow control, which needs Netty: not
         // on one TaskManager (NettyShuffleEnvironmentConfiguration: isCreditBased = nettyConfig != null && …).
-        comparisons.put("FloatingBuffersUsage", (s, o, f) -> !f.has(FLOATING_USAGE) && !creditBasedGaugesAlways()
-                ? null : usageAgrees(o.floatingBuffersUsage, f.number(FLOATING_USAGE), s.isSource(o.vertex)));
+        comparisons.put(TaskAttributes.FLOATING_BUFFERS_USAGE, (s, o, f) ->
+                !f.has(FLOATING_USAGE) && !creditBasedGaugesAlways()
+                        ? null : usageAgrees(o.floatingBuffersUsage, f.number(FLOATING_USAGE), s.isSource(o.vertex)));
         // Flink's gauge says 0 for 0/0 (no remote channel, so no exclusive buffer): NaN is as good there.
-        comparisons.put("ExclusiveBuffersUsage", (s, o, f) -> !f.has(EXCLUSIVE_USAGE) && !creditBasedGaugesAlways()
-                ? null : usageAgrees(o.exclusiveBuffersUsage, f.number(EXCLUSIVE_USAGE), true));
+        comparisons.put(TaskAttributes.EXCLUSIVE_BUFFERS_USAGE, (s, o, f) ->
+                !f.has(EXCLUSIVE_USAGE) && !creditBasedGaugesAlways()
+                        ? null : usageAgrees(o.exclusiveBuffersUsage, f.number(EXCLUSIVE_USAGE), true));
         // Flink 1.15+: time in blocking buffer requests, as a 60 s average. Compared as a level by
         // Flink's thresholds, not in ms: the average still carries the job's first seconds.
-        comparisons.put("BackPressuredTimeMsPerSecond", (s, o, f) -> f.has(HARD_BACK_PRESSURED_MS)
+        comparisons.put(TaskAttributes.BACK_PRESSURED_TIME_MS_PER_SECOND, (s, o, f) -> f.has(HARD_BACK_PRESSURED_MS)
                 ? level(o.backPressuredTimeMsPerSecond / 1000).equals(level(f.number(HARD_BACK_PRESSURED_MS) / 1000))
                 : null);
         // Flink 1.13+: time waiting for input, for the tasks that have an input.
@@ -817,16 +826,16 @@ public abstract class FlinkBufferPoolScenario {
         };
         List<ObjectName> names = new ArrayList<>();
         for (String thread : high) {
-            ObjectName name = new ObjectName("chokepoint:type=Task,name=" + ObjectName.quote(thread));
+            ObjectName name = ObjectNames.task(thread);
             mbeans.addNotificationListener(name, listener, null, thread);
             names.add(name);
         }
         try {
-            Object result = mbeans.invoke(ChokepointReader.AGENT, "reconfigure", new Object[] {"low=1,high=1"},
+            Object result = mbeans.invoke(ObjectNames.AGENT, AgentAttributes.RECONFIGURE, new Object[] {"low=1,high=1"},
                     new String[] {String.class.getName()});
             System.out.printf("[%s] reconfigure(low=1,high=1) -> %s%n", label, result);
             awaitNotifications(received, high, "HIGH -> OK");
-            result = mbeans.invoke(ChokepointReader.AGENT, "reconfigure", new Object[] {""},
+            result = mbeans.invoke(ObjectNames.AGENT, AgentAttributes.RECONFIGURE, new Object[] {""},
                     new String[] {String.class.getName()});
             System.out.printf("[%s] reconfigure() -> %s%n", label, result);
             awaitNotifications(received, high, "-> HIGH");
@@ -846,13 +855,13 @@ public abstract class FlinkBufferPoolScenario {
 
     /** Waits for a notification of {@code change} (e.g. {@code "HIGH -> OK"}, {@code "-> HIGH"}) from each subtask. */
     private static void awaitNotifications(ConcurrentLinkedQueue<String> received, Set<String> threads, String change) {
-        await("an AttributeChangeNotification " + ChokepointReader.LEVEL_ATTRIBUTE + " '" + change + "' from each of " + threads)
+        await("an AttributeChangeNotification " + TaskAttributes.BACK_PRESSURE_LEVEL + " '" + change + "' from each of " + threads)
                 .atMost(NOTIFICATION_TIMEOUT)
                 .pollInterval(Duration.ofMillis(100))
                 .untilAsserted(() -> {
                     Set<String> missing = new TreeSet<>(threads);
                     for (String notification : received) {
-                        missing.removeIf(thread -> notification.startsWith(thread + " " + ChokepointReader.LEVEL_ATTRIBUTE + " ")
+                        missing.removeIf(thread -> notification.startsWith(thread + " " + TaskAttributes.BACK_PRESSURE_LEVEL + " ")
                                 && notification.contains(change));
                     }
                     assertTrue(missing.isEmpty(), "no '" + change + "' notification from " + missing

@@ -1,9 +1,12 @@
 package dev.chokepoint.e2e;
 
+import dev.chokepoint.api.AgentAttributes;
+import dev.chokepoint.api.BackPressureLevel;
 import dev.chokepoint.cli.jmx.ChokepointReader;
 import dev.chokepoint.cli.jmx.LocalJmxConnection;
 import dev.chokepoint.cli.jmx.TaskSnapshot;
 import dev.chokepoint.cli.testing.JavaProcess;
+import dev.chokepoint.cli.testing.LocalJvm;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -45,10 +48,10 @@ class TieredStorageWaitTest {
                 .jvmArgs("-Xmx256m").javaagent(agentOptions).logName(logName).start()) {
             try {
                 child.awaitOutput(TieredStorageWaitHarness.PRODUCING, TIMEOUT);
-                try (LocalJmxConnection jmx = LocalJmxConnection.connect(child.pid())) {
+                try (LocalJmxConnection jmx = LocalJvm.connect(child.pid())) {
                     ChokepointReader reader = new ChokepointReader(jmx.mbeans());
                     if (instrumented) {
-                        String instrumentation = String.valueOf(reader.agentAttribute("Instrumentation").orElse(""));
+                        String instrumentation = String.valueOf(reader.agentAttribute(AgentAttributes.INSTRUMENTATION).orElse(""));
                         assertTrue(instrumentation.contains(TIMED), "Agent.Instrumentation: " + instrumentation);
                     }
                     await("the hybrid producer HIGH from hard samples over full windows")
@@ -62,7 +65,7 @@ class TieredStorageWaitTest {
                                 TaskSnapshot producer = tasks.get(0);
                                 assertEquals(TieredStorageWaitHarness.VERTEX, producer.vertex);
                                 assertEquals(FlinkBackpressureScenario.FULL_WINDOW, producer.samples, "window not full: " + producer);
-                                assertEquals("HIGH", producer.backPressureLevel, "level: " + producer);
+                                assertEquals(BackPressureLevel.HIGH.name(), producer.backPressureLevel, "level: " + producer);
                                 assertTrue(producer.hardBackPressureRatio > 0.5, "hard samples: " + producer);
                                 if (instrumented) {
                                     assertTrue(producer.backPressuredTimeMsPerSecond > 500, "measured blocked time: " + producer);

@@ -1,10 +1,7 @@
 package dev.chokepoint.e2e;
 
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Flink 1.10, the one version whose blocking buffer request is the no-argument
@@ -12,22 +9,10 @@ import java.util.Set;
  * the legacy source's {@code Legacy Source Thread} blocks hard there, so its measured blocked time
  * is near one second per second only if the agent instrumented that method. The map's task thread
  * parks in its mailbox while its output is full (soft backpressure, as from 1.10 on). Both are
- * HIGH, the sink OK.
+ * HIGH, the sink OK: the expectations every version shares
+ * ({@link FlinkBackpressureScenario#expectedLevels()}, {@link FlinkBackpressureScenario#hardVertices()}).
  */
 class Flink110BackpressureTest extends FlinkBackpressureScenario {
-
-    @Override
-    protected Map<String, String> expectedLevels() {
-        return levels(
-                BackpressureJob.SOURCE_VERTEX, HIGH,
-                BackpressureJob.MAP_VERTEX, HIGH,
-                BackpressureJob.SINK_VERTEX, OK);
-    }
-
-    @Override
-    protected Set<String> hardVertices() {
-        return Collections.singleton(BackpressureJob.SOURCE_VERTEX);
-    }
 
     @Override
     protected List<String> childJvmArgs() {

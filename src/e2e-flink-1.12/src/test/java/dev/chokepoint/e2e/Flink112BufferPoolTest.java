@@ -2,20 +2,12 @@ package dev.chokepoint.e2e;
 
 import dev.chokepoint.e2e.FlinkMetricsOracle.TaskMetrics;
 
-import java.util.Collections;
-import java.util.List;
-
 /**
  * Flink 1.12: Flink states backpressure as {@code isBackPressured}, sampled instantly: "some output
  * buffer pool of the task is unavailable" (what its REST monitor samples 100 times). Levels compare
  * as {@code isBackPressured} true ⇔ HIGH. No soft/hard split and no backpressure time (1.13+).
  */
 class Flink112BufferPoolTest extends FlinkBufferPoolScenario {
-
-    @Override
-    protected List<String> childJvmArgs() {
-        return Collections.emptyList();
-    }
 
     @Override
     protected String flinkLevel(TaskMetrics flink) {

@@ -1,35 +1,11 @@
 package dev.chokepoint.e2e;
 
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
 /**
  * Flink 1.20: the legacy source's {@code Legacy Source Thread} blocks hard in
  * {@code requestMemorySegmentBlocking}; the map's task thread parks in its mailbox while its output
  * is full (soft backpressure, a stack like an idle task's, told apart by the output pool's
- * availability). Both are HIGH, the sink OK.
+ * availability). Both are HIGH, the sink OK: the expectations every version shares
+ * ({@link FlinkBackpressureScenario#expectedLevels()}, {@link FlinkBackpressureScenario#hardVertices()}).
  */
 class Flink120BackpressureTest extends FlinkBackpressureScenario {
-
-    @Override
-    protected Map<String, String> expectedLevels() {
-        return levels(
-                BackpressureJob.SOURCE_VERTEX, HIGH,
-                BackpressureJob.MAP_VERTEX, HIGH,
-                BackpressureJob.SINK_VERTEX, OK);
-    }
-
-    @Override
-    protected Set<String> hardVertices() {
-        return new HashSet<>(Arrays.asList(BackpressureJob.SOURCE_VERTEX));
-    }
-
-    @Override
-    protected List<String> childJvmArgs() {
-        return Collections.emptyList();
-    }
 }

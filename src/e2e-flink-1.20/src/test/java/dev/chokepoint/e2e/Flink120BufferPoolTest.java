@@ -2,9 +2,6 @@ package dev.chokepoint.e2e;
 
 import dev.chokepoint.e2e.FlinkMetricsOracle.TaskMetrics;
 
-import java.util.Collections;
-import java.util.List;
-
 /**
  * Flink 1.20: Flink states backpressure as {@code backPressuredTimeMsPerSecond} = soft + hard, the
  * ratio its REST endpoint maps through the level thresholds (ratio = ms / 1000). The gauges are
@@ -16,11 +13,6 @@ import java.util.List;
  * metric fetcher last read it, compared with the agent's BackPressureRatio.
  */
 class Flink120BufferPoolTest extends FlinkBufferPoolScenario {
-
-    @Override
-    protected List<String> childJvmArgs() {
-        return Collections.emptyList();
-    }
 
     @Override
     protected String flinkLevel(TaskMetrics flink) {

@@ -1,8 +1,11 @@
 package dev.chokepoint.e2e;
 
+import dev.chokepoint.api.AgentAttributes;
+import dev.chokepoint.api.ObjectNames;
 import dev.chokepoint.cli.jmx.ChokepointReader;
 import dev.chokepoint.cli.jmx.LocalJmxConnection;
 import dev.chokepoint.cli.testing.JavaProcess;
+import dev.chokepoint.cli.testing.LocalJvm;
 import org.junit.jupiter.api.Test;
 
 import javax.management.ObjectName;
@@ -47,7 +50,7 @@ class Flink120ChurnTest {
         try (JavaProcess child = JavaProcess.builder(ChurnJobs.class.getName()).jvmArgs("-Xmx512m")
                 .javaagent("delay=10ms").logName("Flink120ChurnTest").start()) {
             child.awaitOutput(ChurnJobs.READY, TIMEOUT);
-            try (LocalJmxConnection jmx = LocalJmxConnection.connect(child.pid())) {
+            try (LocalJmxConnection jmx = LocalJvm.connect(child.pid())) {
                 ChokepointReader reader = new ChokepointReader(jmx.mbeans());
                 MemoryMXBean memory = ManagementFactory.newPlatformMXBeanProxy(
                         jmx.mbeans(), ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
@@ -60,7 +63,7 @@ class Flink120ChurnTest {
                     send(child, ChurnJobs.NEXT);
                     child.awaitOutput(ChurnJobs.DONE + job + "\n", TIMEOUT);
                     int finished = job;
-                    await().atMost(TIMEOUT).until(() -> jmx.mbeans().queryNames(ChokepointReader.TASKS, null).isEmpty());
+                    await().atMost(TIMEOUT).until(() -> jmx.mbeans().queryNames(ObjectNames.ALL_TASKS, null).isEmpty());
                     if (job == 1 || job % 25 == 0 || job == jobs) {
                         long heap = heapAfterGc(memory);
                         heaps.add(heap);
@@ -68,7 +71,7 @@ class Flink120ChurnTest {
                             heapAfterFirst = heap;
                         }
                     }
-                    assertEquals(0L, reader.agentAttribute("SamplingErrors").orElseThrow(), "after job " + finished);
+                    assertEquals(0L, reader.agentAttribute(AgentAttributes.SAMPLING_ERRORS).orElseThrow(), "after job " + finished);
                 }
                 long heapAfterLast = heapAfterGc(memory);
                 String histogram = histogram(child.pid());
@@ -95,8 +98,8 @@ class Flink120ChurnTest {
                 assertEquals(0, pools, summary);
                 assertEquals(0, loaders, summary);
                 assertEquals(List.of(), taskThreads, summary);
-                assertEquals(Arrays.asList(new ObjectName("chokepoint:type=Agent")),
-                        new ArrayList<>(jmx.mbeans().queryNames(new ObjectName("chokepoint:*"), null)), summary);
+                assertEquals(Arrays.asList(ObjectNames.AGENT),
+                        new ArrayList<>(jmx.mbeans().queryNames(new ObjectName(ObjectNames.DOMAIN + ":*"), null)), summary);
                 assertTrue(heapAfterLast - heapAfterFirst <= HEAP_SLACK_BYTES, "heap grew by more than 10 MB: " + summary);
             }
             send(child, ChurnJobs.EXIT);

@@ -1,9 +1,12 @@
 package dev.chokepoint.e2e;
 
+import dev.chokepoint.api.AgentAttributes;
+import dev.chokepoint.api.BackPressureLevel;
 import dev.chokepoint.cli.jmx.ChokepointReader;
 import dev.chokepoint.cli.jmx.LocalJmxConnection;
 import dev.chokepoint.cli.jmx.TaskSnapshot;
 import dev.chokepoint.cli.testing.JavaProcess;
+import dev.chokepoint.cli.testing.LocalJvm;
 import org.junit.jupiter.api.Test;
 
 import javax.management.InstanceNotFoundException;
@@ -44,17 +47,17 @@ class Flink120FaultyHandlerTest {
                 .jvmArgs("-Xmx1g").javaagent("").args("flinkJmx=true")
                 .logName("Flink120FaultyHandlerTest").start()) {
             child.awaitOutput(BackpressureJob.SINK_RECEIVING, TIMEOUT);
-            try (LocalJmxConnection jmx = LocalJmxConnection.connect(child.pid())) {
+            try (LocalJmxConnection jmx = LocalJvm.connect(child.pid())) {
                 MBeanServerConnection mbeans = jmx.mbeans();
                 ChokepointReader reader = new ChokepointReader(mbeans);
                 await().atMost(TIMEOUT).until(() -> subtasks(reader).size() == 6);
                 Set<String> before = subtasks(reader);
                 assertTrue(before.stream().allMatch(name -> name.endsWith("#0")), before.toString());
-                assertTrue(String.valueOf(reader.agentAttribute("Instrumentation").orElseThrow())
-                        .startsWith("timing LocalBufferPool.requestMemorySegmentBlocking"), reader.agentAttribute("Instrumentation")::toString);
-                assertEquals(0L, reader.agentAttribute("InstrumentationErrors").orElseThrow());
+                assertTrue(String.valueOf(reader.agentAttribute(AgentAttributes.INSTRUMENTATION).orElseThrow())
+                        .startsWith("timing LocalBufferPool.requestMemorySegmentBlocking"), reader.agentAttribute(AgentAttributes.INSTRUMENTATION)::toString);
+                assertEquals(0L, reader.agentAttribute(AgentAttributes.INSTRUMENTATION_ERRORS).orElseThrow());
                 // the legacy sources really wait in buffer requests, i.e. call the bridge
-                await().atMost(TIMEOUT).until(() -> ((Number) reader.agentAttribute("TimedThreads").orElseThrow()).intValue() > 0);
+                await().atMost(TIMEOUT).until(() -> ((Number) reader.agentAttribute(AgentAttributes.TIMED_THREADS).orElseThrow()).intValue() > 0);
 
                 send(child, FaultyHandlerJob.INSTALL);
                 child.awaitOutput(FaultyHandlerJob.INSTALLED, TIMEOUT);
@@ -69,11 +72,11 @@ class Flink120FaultyHandlerTest {
 
                 assertTrue(child.isAlive());
                 assertEquals(before, subtasks(reader), "same subtasks, same attempts: no task failed or restarted");
-                assertEquals(0L, reader.agentAttribute("SamplingErrors").orElseThrow());
+                assertEquals(0L, reader.agentAttribute(AgentAttributes.SAMPLING_ERRORS).orElseThrow());
                 List<TaskSnapshot> tasks = reader.tasks();
                 TaskSnapshot source = tasks.stream().filter(t -> t.vertex.equals(BackpressureJob.SOURCE_VERTEX))
                         .findFirst().orElseThrow();
-                assertEquals("HIGH", source.backPressureLevel, tasks.toString());
+                assertEquals(BackPressureLevel.HIGH.name(), source.backPressureLevel, tasks.toString());
                 assertFalse(child.output().contains("injected failure"), "no injected failure reached Flink or its log:\n"
                         + child.output());
                 System.out.println("Flink120FaultyHandlerTest: InstrumentationErrors " + instrumentationErrors(reader)
@@ -83,7 +86,7 @@ class Flink120FaultyHandlerTest {
     }
 
     private static long instrumentationErrors(ChokepointReader reader) throws IOException {
-        return ((Number) reader.agentAttribute("InstrumentationErrors").orElseThrow()).longValue();
+        return ((Number) reader.agentAttribute(AgentAttributes.INSTRUMENTATION_ERRORS).orElseThrow()).longValue();
     }
 
     private static Set<String> subtasks(ChokepointReader reader) throws IOException {

@@ -2,9 +2,6 @@ package dev.chokepoint.e2e;
 
 import dev.chokepoint.e2e.FlinkMetricsOracle.TaskMetrics;
 
-import java.util.Collections;
-import java.util.List;
-
 /**
  * Flink 2.x: as 1.20, Flink states backpressure as {@code backPressuredTimeMsPerSecond} = soft +
  * hard (ratio = ms / 1000 through the level thresholds), and the kind as the larger of
@@ -12,11 +9,6 @@ import java.util.List;
  * that time them are unchanged from 1.20, see docs/flink-buffer-pools.md §6).
  */
 class Flink2BufferPoolTest extends FlinkBufferPoolScenario {
-
-    @Override
-    protected List<String> childJvmArgs() {
-        return Collections.emptyList();
-    }
 
     @Override
     protected String flinkLevel(TaskMetrics flink) {

@@ -1,5 +1,8 @@
 package dev.chokepoint.bench.jmh;
 
+import dev.chokepoint.api.AgentAttributes;
+import dev.chokepoint.api.ObjectNames;
+
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import java.io.IOException;
@@ -29,7 +32,7 @@ final class AgentCheck {
 
     static void verify() throws Exception {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        ObjectName agent = new ObjectName("chokepoint:type=Agent");
+        ObjectName agent = ObjectNames.AGENT;
         String line;
         if (Boolean.getBoolean(EXPECT_AGENT)) {
             long deadline = System.nanoTime() + 10_000_000_000L;
@@ -37,12 +40,12 @@ final class AgentCheck {
                 Thread.sleep(20);
             }
             if (!server.isRegistered(agent)) {
-                throw new IllegalStateException("agent fork, but no chokepoint:type=Agent MBean: is -javaagent there?");
+                throw new IllegalStateException("agent fork, but no " + agent + " MBean: is -javaagent there?");
             }
-            String instrumentation = (String) server.getAttribute(agent, "Instrumentation");
-            int timedThreads = (Integer) server.getAttribute(agent, "TimedThreads");
-            long errors = (Long) server.getAttribute(agent, "InstrumentationErrors");
-            line = "agent fork: Version=" + server.getAttribute(agent, "Version")
+            String instrumentation = (String) server.getAttribute(agent, AgentAttributes.INSTRUMENTATION);
+            int timedThreads = (Integer) server.getAttribute(agent, AgentAttributes.TIMED_THREADS);
+            long errors = (Long) server.getAttribute(agent, AgentAttributes.INSTRUMENTATION_ERRORS);
+            line = "agent fork: Version=" + server.getAttribute(agent, AgentAttributes.VERSION)
                     + ", Instrumentation='" + instrumentation + "', TimedThreads=" + timedThreads
                     + ", InstrumentationErrors=" + errors;
             if (!instrumentation.startsWith("timing ") || !instrumentation.contains(EXPECTED_METHOD)) {

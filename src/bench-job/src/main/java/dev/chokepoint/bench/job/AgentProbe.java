@@ -1,12 +1,15 @@
 package dev.chokepoint.bench.job;
 
+import dev.chokepoint.api.AgentAttributes;
+import dev.chokepoint.api.ObjectNames;
+
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
 
 /**
- * Reads the agent's {@code chokepoint:type=Agent} MBean from inside a child JVM, so that each run
+ * Reads the agent's MBean ({@link ObjectNames#AGENT}) from inside a child JVM, so that each run
  * proves which configuration it measured: the agent there with the expected settings and sampling,
  * or no agent at all.
  */
@@ -16,15 +19,7 @@ final class AgentProbe {
     private static final String AGENT_CLASS = "dev/chokepoint/agent/ChokepointAgent.class";
 
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    private final ObjectName agent;
-
-    AgentProbe() {
-        try {
-            agent = new ObjectName("chokepoint:type=Agent");
-        } catch (JMException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    private final ObjectName agent = ObjectNames.AGENT;
 
     boolean present() {
         return server.isRegistered(agent);
@@ -41,7 +36,7 @@ final class AgentProbe {
                 Thread.sleep(50);
             }
             if (!present()) {
-                throw new IllegalStateException("-javaagent expected, but there is no chokepoint:type=Agent MBean");
+                throw new IllegalStateException("-javaagent expected, but there is no " + agent + " MBean");
             }
         } else if (present() || bridgeLoaded()) {
             throw new IllegalStateException("run without agent, but the agent is in this JVM");
@@ -52,40 +47,36 @@ final class AgentProbe {
     }
 
     String config() {
-        return (String) attribute("Config");
+        return (String) attribute(AgentAttributes.CONFIG);
     }
 
     long samplingTicks() {
-        return (Long) attribute("SamplingTicks");
+        return (Long) attribute(AgentAttributes.SAMPLING_TICKS);
     }
 
     long samplingErrors() {
-        return (Long) attribute("SamplingErrors");
+        return (Long) attribute(AgentAttributes.SAMPLING_ERRORS);
     }
 
     int subtasks() {
-        return (Integer) attribute("Subtasks");
+        return (Integer) attribute(AgentAttributes.SUBTASKS);
     }
 
     int taskThreads() {
-        return (Integer) attribute("TaskThreads");
+        return (Integer) attribute(AgentAttributes.TASK_THREADS);
     }
 
     int timedThreads() {
-        return (Integer) attribute("TimedThreads");
+        return (Integer) attribute(AgentAttributes.TIMED_THREADS);
     }
 
     double tickP99Micros() {
-        return (Double) attribute("TickP99Micros");
+        return (Double) attribute(AgentAttributes.TICK_P99_MICROS);
     }
 
-    /** {@code chokepoint:type=Task,*} MBeans registered. */
+    /** Subtask MBeans ({@link ObjectNames#ALL_TASKS}) registered. */
     int taskMBeans() {
-        try {
-            return server.queryNames(new ObjectName("chokepoint:type=Task,*"), null).size();
-        } catch (JMException e) {
-            throw new IllegalStateException(e);
-        }
+        return server.queryNames(ObjectNames.ALL_TASKS, null).size();
     }
 
     private Object attribute(String name) {

@@ -1,4 +1,4 @@
-package dev.chokepoint.cli;
+package dev.chokepoint.cli.common;
 
 /** A failure the user can act on: one line saying what happened, one saying what to do. Exit code 1. */
 public final class CliException extends RuntimeException {

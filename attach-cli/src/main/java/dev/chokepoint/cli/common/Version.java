@@ -1,4 +1,4 @@
-package dev.chokepoint.cli;
+package dev.chokepoint.cli.common;
 
 import java.io.IOException;
 import java.io.InputStream;
