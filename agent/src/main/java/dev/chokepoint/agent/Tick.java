@@ -11,12 +11,18 @@ import dev.chokepoint.agent.discover.TaskThreadSelector;
 import dev.chokepoint.agent.discover.ThreadEnumerator;
 import dev.chokepoint.agent.export.SamplerStatistics;
 import dev.chokepoint.agent.export.TaskMBeans;
+import dev.chokepoint.agent.flink.FlinkTask;
+import dev.chokepoint.agent.flink.TaskMailbox;
+import dev.chokepoint.agent.aggregate.GcPauses;
 import dev.chokepoint.agent.instrument.FlinkProbes;
 import dev.chokepoint.agent.instrument.ThreadWaits;
 import dev.chokepoint.agent.log.AgentLog;
 import dev.chokepoint.agent.sample.StackSampler;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
 
 /**
  * One sampling pass over the JVM's threads: discover the task threads, sample and classify each,
@@ -24,8 +30,31 @@ import java.lang.management.ManagementFactory;
  */
 final class Tick implements StackSampler.Sink {
 
+    /** About how often each subtask's CPU time and the JVM's GC time are read. */
+    static final long CHECKPOINT_MILLIS = 1000;
+    /** About how often the stacks of a few busy threads are read for their hot frames, and how many, how deep. */
+    static final long HOT_READ_MILLIS = 500;
+    static final int HOT_THREADS = 8;
+    static final int HOT_DEPTH = 24;
+
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final ThreadEnumerator enumerator = new ThreadEnumerator();
-    private final StackSampler sampler = new StackSampler(ManagementFactory.getThreadMXBean());
+    private final StackSampler sampler = new StackSampler(threads);
+    private final SubtaskState.CpuClock cpuClock = new SubtaskState.CpuClock() {
+        @Override
+        public long cpuNanos(long threadId) {
+            return threads.getThreadCpuTime(threadId);
+        }
+    };
+    private final GcPauses gc = new GcPauses(2);
+    /** This tick's candidates for a hot-frame read: busy threads, a uniform choice of at most HOT_THREADS. */
+    private final long[] hotIds = new long[HOT_THREADS];
+    private final SubtaskState[] hotSubtasks = new SubtaskState[HOT_THREADS];
+    private int hotSeen;
+    private long random = 0x9E3779B97F4A7C15L;
+    private boolean hotTick;
+    private long ticksPerCheckpoint = 1;
+    private long ticksPerHotRead = 1;
     private final FlinkProbes probes;
     private final SubtaskRegistry registry;
     private final TaskBinding binding;
@@ -52,8 +81,10 @@ final class Tick implements StackSampler.Sink {
     void run(long tickStartNanos) {
         tick++;
         startNanos = tickStartNanos;
+        hotTick = tick % ticksPerHotRead == 0;
         discoverAndSample();
-        registry.endTick(tick, startNanos - previousStartNanos);
+        readHotFrames();
+        registry.endTick(tick, startNanos - previousStartNanos, checkpoint());
         previousStartNanos = startNanos;
         mbeans.publishLevels();
         forgetEnded();
@@ -76,7 +107,7 @@ final class Tick implements StackSampler.Sink {
                     TaskThreadName subtask = selector.identify(thread.getName(), group.getName());
                     if (subtask != null) {
                         ThreadWaits waits = timing ? probes.recorder().forThread(thread.getId()) : null;
-                        sampler.add(thread, subtask, waits, frames, this);
+                        sampler.add(thread, subtask, waits, mailbox(subtask), frames, this);
                     }
                 } catch (Throwable t) {
                     // One thread we cannot read (e.g. a name the threads regex cannot handle) costs
@@ -90,12 +121,72 @@ final class Tick implements StackSampler.Sink {
         }
     }
 
+    /** The mailbox of the subtask's Flink task, once the subtask is bound and its task has built one. */
+    private TaskMailbox mailbox(TaskThreadName subtask) {
+        SubtaskState known = registry.get(subtask);
+        FlinkTask task = known == null ? null : known.task();
+        return task == null ? null : task.mailbox();
+    }
+
     /** A classified sample of one thread: into its subtask's window. */
     @Override
-    public void sampled(Thread thread, TaskThreadName subtask, ThreadState state, ThreadWaits waits) {
+    public void sampled(Thread thread, TaskThreadName subtask, ThreadState state, ThreadWaits waits, String lockClass,
+                        String lockOwner) {
         boolean legacySource = subtask.legacySourceThread();
-        SubtaskState subtaskState = registry.observe(subtask, tick, legacySource, state, waits, startNanos);
+        long id = thread.getId();
+        SubtaskState subtaskState = registry.observe(subtask, tick, legacySource, id, state, waits, lockClass,
+                lockOwner, startNanos);
         binding.bindIfNeeded(subtaskState, thread, legacySource);
+        if (hotTick && state.busy()) {
+            offerHot(id, subtaskState);
+        }
+    }
+
+    /** Reservoir sampling: every busy thread of the tick has the same chance to be read. */
+    private void offerHot(long threadId, SubtaskState subtask) {
+        int slot = hotSeen < HOT_THREADS ? hotSeen : (int) Long.remainderUnsigned(nextRandom(), hotSeen + 1);
+        hotSeen++;
+        if (slot < HOT_THREADS) {
+            hotIds[slot] = threadId;
+            hotSubtasks[slot] = subtask;
+        }
+    }
+
+    private long nextRandom() {
+        random ^= random << 13;
+        random ^= random >>> 7;
+        random ^= random << 17;
+        return random;
+    }
+
+    /** One bounded, batched stack read of the chosen busy threads: their hot frames. */
+    private void readHotFrames() {
+        int n = Math.min(hotSeen, HOT_THREADS);
+        hotSeen = 0;
+        if (n == 0) {
+            return;
+        }
+        try {
+            ThreadInfo[] infos = threads.getThreadInfo(Arrays.copyOf(hotIds, n), HOT_DEPTH);
+            for (int i = 0; i < n; i++) {
+                if (infos[i] != null && infos[i].getThreadState() != Thread.State.TERMINATED) {
+                    hotSubtasks[i].hotStack(infos[i].getStackTrace(),
+                            infos[i].getThreadState() == Thread.State.RUNNABLE, tick);
+                }
+            }
+        } finally {
+            Arrays.fill(hotSubtasks, null);
+        }
+    }
+
+    /** About once a second: the moment every subtask reads its CPU time, with the JVM's GC share. */
+    private SubtaskState.Checkpoint checkpoint() {
+        if (tick % ticksPerCheckpoint != 0) {
+            return null;
+        }
+        long now = System.nanoTime();
+        gc.checkpoint(now);
+        return new SubtaskState.Checkpoint(now, cpuClock, gc.fraction());
     }
 
     private void forgetEnded() {
@@ -120,8 +211,13 @@ final class Tick implements StackSampler.Sink {
         config = newConfig;
         selector = new TaskThreadSelector(newConfig.threads());
         frames = new BufferRequestFrames(newConfig.frames());
-        if (old != null && newConfig.samples() != old.samples()) {
-            registry.resize(newConfig.samples());
+        ticksPerCheckpoint = Math.max(1L, CHECKPOINT_MILLIS / newConfig.delayMillis());
+        ticksPerHotRead = Math.max(1L, HOT_READ_MILLIS / newConfig.delayMillis());
+        // Enough CPU checkpoints to span one window of samples.
+        int checkpoints = (int) Math.min(1024L, (newConfig.samples() + ticksPerCheckpoint - 1) / ticksPerCheckpoint);
+        gc.resize(checkpoints + 1);
+        if (old == null || newConfig.samples() != old.samples() || newConfig.delayMillis() != old.delayMillis()) {
+            registry.resize(newConfig.samples(), checkpoints);
         }
     }
 

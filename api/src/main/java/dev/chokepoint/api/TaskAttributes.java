@@ -34,6 +34,19 @@ public final class TaskAttributes {
     public static final String PRODUCED_PARTITIONS = "ProducedPartitions";
     public static final String CONSUMED_PARTITIONS = "ConsumedPartitions";
 
+    public static final String CPU_RATIO = "CpuRatio";
+    public static final String GC_RATIO = "GcRatio";
+    public static final String LOCK_RATIO = "LockRatio";
+    public static final String IO_RATIO = "IoRatio";
+    public static final String SLEEP_RATIO = "SleepRatio";
+    public static final String EXTERNAL_WAIT_RATIO = "ExternalWaitRatio";
+    public static final String OTHER_BUSY_RATIO = "OtherBusyRatio";
+    public static final String CAUSE = "Cause";
+    public static final String LOCK_OWNER = "LockOwner";
+    public static final String LOCK_CLASS = "LockClass";
+    public static final String HOT_FRAMES = "HotFrames";
+    public static final String RECORDS_IN = "RecordsIn";
+
     private TaskAttributes() {
     }
 }

@@ -80,4 +80,43 @@ public interface TaskMXBean {
      * has one of them feeds this one. Together they give the job's edges and order.
      */
     String[] getConsumedPartitions();
+
+    /**
+     * Share of the window on a CPU: the subtask's threads' CPU time over wall time, at most the
+     * share of its samples that were running. The cause ratios below add up to {@link #getBusyRatio()}.
+     */
+    double getCpuRatio();
+
+    /** Share of the window lost to the JVM's GC pauses while busy (JVM-wide pause time x busy share). */
+    double getGcRatio();
+
+    /** Share of the window blocked on a monitor or parked on a lock another thread owns. */
+    double getLockRatio();
+
+    /** Share of the window running but not on a CPU: native socket or file I/O (or waiting for a core). */
+    double getIoRatio();
+
+    /** Share of the window in {@code Thread.sleep}. */
+    double getSleepRatio();
+
+    /** Share of the window waiting for another thread or system: a mailbox yield (async I/O), a queue, a future, {@code Object.wait}. */
+    double getExternalWaitRatio();
+
+    /** Share of the window busy for none of the reasons above. */
+    double getOtherBusyRatio();
+
+    /** The dominant cause of the busy time ({@link Cause} name), {@code NONE} when busy at most {@code low}. */
+    String getCause();
+
+    /** The thread that owned the lock the subtask last waited for in the window; empty when it waited for none. */
+    String getLockOwner();
+
+    /** The class of that lock, e.g. {@code java.lang.Object}; empty when it waited for none. */
+    String getLockClass();
+
+    /** The top user frames of the subtask's busy stack reads, each {@code Class.method share%}, most frequent first. */
+    String[] getHotFrames();
+
+    /** Flink's {@code numRecordsIn} of the task, read from the task itself; -1 when unknown. */
+    long getRecordsIn();
 }

@@ -1,19 +1,27 @@
 package dev.chokepoint.agent.aggregate;
 
 import dev.chokepoint.agent.classify.SampleKind;
+import dev.chokepoint.agent.classify.ThreadState;
 
 /**
- * The last {@code size} samples of one subtask, each a {@link SampleKind}, as a ring. Written by
- * the sampler thread only; readers get a consistent set of counts from one {@link #snapshot()}
- * long: samples, hard, soft and idle in 16 bits each (busy is the rest), hence at most 65535 samples.
+ * The last {@code size} samples of one subtask, each a {@link SampleKind} and, for a busy one, the
+ * busy thread's {@link ThreadState}, as a ring. Written by the sampler thread only; readers get a
+ * consistent set of counts from one {@link #snapshot()} long: samples, hard, soft and idle in 16
+ * bits each (busy is the rest), hence at most 65535 samples; and the busy samples' causes from
+ * {@link #busySnapshot()}: locked, sleeping, waiting externally and other (running is the rest).
  */
 public final class SampleWindow {
 
     public static final int MAX_SIZE = 0xFFFF;
-    private static final SampleKind[] KINDS = SampleKind.values();
+    /** Slots 0..3 the kinds; 4.. the busy causes other than running, which {@link #RUNNING} stands for. */
+    private static final int LOCKED = 4;
+    private static final int SLEEPING = 5;
+    private static final int EXTERNAL = 6;
+    private static final int OTHER = 7;
+    private static final int RUNNING = SampleKind.BUSY.ordinal();
 
     private final byte[] ring;
-    private final int[] counts = new int[KINDS.length];
+    private final int[] counts = new int[8];
     private int next;
     private int samples;
 
@@ -25,14 +33,45 @@ public final class SampleWindow {
     }
 
     public void record(SampleKind kind) {
+        record(kind, ThreadState.RUNNING);
+    }
+
+    /** @param busyState for a busy sample, what its executing thread was doing */
+    public void record(SampleKind kind, ThreadState busyState) {
         if (samples == ring.length) {
             counts[ring[next]]--;
         } else {
             samples++;
         }
-        ring[next] = (byte) kind.ordinal();
-        counts[kind.ordinal()]++;
+        int slot = kind == SampleKind.BUSY ? busySlot(busyState) : kind.ordinal();
+        ring[next] = (byte) slot;
+        counts[slot]++;
         next = next + 1 == ring.length ? 0 : next + 1;
+    }
+
+    private static int busySlot(ThreadState state) {
+        switch (state) {
+            case LOCKED:
+                return LOCKED;
+            case SLEEPING:
+                return SLEEPING;
+            case WAITING_EXTERNAL:
+                return EXTERNAL;
+            case BUSY_OTHER:
+                return OTHER;
+            default:
+                return RUNNING;
+        }
+    }
+
+    /** Busy samples by cause: locked, sleeping, waiting externally, other, 16 bits each; running is busy minus these. */
+    public long busySnapshot() {
+        return pack(counts[LOCKED], counts[SLEEPING], counts[EXTERNAL], counts[OTHER]);
+    }
+
+    /** A count of {@link #busySnapshot()}: 0 locked, 1 sleeping, 2 waiting externally, 3 other. */
+    public static int busyCount(long busySnapshot, int index) {
+        return (int) (busySnapshot >>> (48 - 16 * index)) & 0xFFFF;
     }
 
     public int size() {

@@ -27,10 +27,16 @@ public final class SubtaskRegistry {
     private final Map<String, SubtaskState> subtasks = new HashMap<>();
     private final Listener listener;
     private int windowSize;
+    private int checkpointsPerWindow = 2;
 
     public SubtaskRegistry(int windowSize, Listener listener) {
         this.windowSize = windowSize;
         this.listener = listener;
+    }
+
+    /** The subtask of that name, or null when none has been seen yet. */
+    public SubtaskState get(TaskThreadName name) {
+        return subtasks.get(name.subtaskName());
     }
 
     /**
@@ -41,22 +47,34 @@ public final class SubtaskRegistry {
      */
     public SubtaskState observe(TaskThreadName name, long tick, boolean isLegacySourceThread, ThreadState threadState,
                                 ThreadWaits waits, long nowNanos) {
+        return observe(name, tick, isLegacySourceThread, -1L, threadState, waits, null, null, nowNanos);
+    }
+
+    /** As above, with the thread's id (for its CPU time) and, for a locked thread, its lock and the lock's owner. */
+    public SubtaskState observe(TaskThreadName name, long tick, boolean isLegacySourceThread, long threadId,
+                                ThreadState threadState, ThreadWaits waits, String lockClass, String lockOwner,
+                                long nowNanos) {
         SubtaskState state = subtasks.get(name.subtaskName());
         if (state == null) {
-            state = new SubtaskState(name, windowSize);
+            state = new SubtaskState(name, windowSize, checkpointsPerWindow);
             subtasks.put(name.subtaskName(), state);
             listener.added(state);
         }
-        state.observe(tick, isLegacySourceThread, threadState, waits, nowNanos);
+        state.observe(tick, isLegacySourceThread, threadId, threadState, waits, lockClass, lockOwner, nowNanos);
         return state;
     }
 
     /** Records the tick's sample of every subtask seen in it and drops the subtasks that were not. */
     public void endTick(long tick, long tickNanos) {
+        endTick(tick, tickNanos, null);
+    }
+
+    /** As above; {@code checkpoint} (null on most ticks) has every subtask read its CPU time. */
+    public void endTick(long tick, long tickNanos, SubtaskState.Checkpoint checkpoint) {
         for (Iterator<SubtaskState> it = subtasks.values().iterator(); it.hasNext(); ) {
             SubtaskState state = it.next();
             if (state.seenAt(tick)) {
-                state.closeTick(tickNanos);
+                state.closeTick(tickNanos, checkpoint);
             } else {
                 it.remove();
                 listener.removed(state);
@@ -66,9 +84,15 @@ public final class SubtaskRegistry {
 
     /** New window size: the old samples no longer describe the new window, so every window starts over. */
     public void resize(int newWindowSize) {
+        resize(newWindowSize, checkpointsPerWindow);
+    }
+
+    /** @param checkpoints CPU-time checkpoints per window (about one a second) */
+    public void resize(int newWindowSize, int checkpoints) {
         windowSize = newWindowSize;
+        checkpointsPerWindow = checkpoints;
         for (SubtaskState state : subtasks.values()) {
-            state.resize(newWindowSize);
+            state.resize(newWindowSize, checkpoints);
         }
     }
 

@@ -16,10 +16,24 @@ import org.HdrHistogram.PackedHistogram;
 public final class SubtaskState {
 
 
+    /** Reads a thread's CPU time in nanoseconds by its id, -1 when it cannot. */
+    public interface CpuClock {
+        long cpuNanos(long threadId);
+    }
+
     private final TaskThreadName name;
     private SampleWindow window;
     private BlockedTimeWindow blockedTime;
+    private RateWindow cpu;
+    private final HotFrames hotFrames = new HotFrames();
+    /** Odd while the sampler publishes {@link #snapshot} and {@link #busySnapshot}: a seqlock for readers of both. */
+    private volatile int publishing;
     private volatile long snapshot = SampleWindow.pack(0, 0, 0, 0);
+    private volatile long busySnapshot;
+    private volatile double cpuFraction = Double.NaN;
+    private volatile double gcFraction;
+    private volatile String lockOwner = "";
+    private volatile String lockClass = "";
     private volatile double blockedMsPerSecond;
     private volatile FlinkTask task;
     private volatile Histogram publishedWaits;
@@ -38,10 +52,18 @@ public final class SubtaskState {
     private ThreadState taskThread;
     private ThreadState legacySourceThread;
     private long tickBlockedNanos;
+    private long taskThreadId = -1;
+    private long legacySourceThreadId = -1;
+    private String tickLockClass;
+    private String tickLockOwner;
 
     SubtaskState(TaskThreadName name, int windowSize) {
+        this(name, windowSize, 2);
+    }
+
+    SubtaskState(TaskThreadName name, int windowSize, int checkpointsPerWindow) {
         this.name = name;
-        resize(windowSize);
+        resize(windowSize, checkpointsPerWindow);
     }
 
     public TaskThreadName name() {
@@ -51,6 +73,57 @@ public final class SubtaskState {
     /** Sample counts of the window; see {@link SampleWindow} for decoding. */
     public long snapshot() {
         return snapshot;
+    }
+
+    /**
+     * {@link #snapshot()} and the busy samples' causes ({@link SampleWindow#busySnapshot()}) of the
+     * same tick, as {@code {snapshot, busySnapshot}}.
+     */
+    public long[] snapshots() {
+        while (true) {
+            int before = publishing;
+            if ((before & 1) == 0) {
+                long kinds = snapshot;
+                long causes = busySnapshot;
+                if (publishing == before) {
+                    return new long[] {kinds, causes};
+                }
+            }
+            Thread.yield();
+        }
+    }
+
+    /** CPU time of the subtask's threads over wall time, over about the window; NaN until known. */
+    public double cpuFraction() {
+        return cpuFraction;
+    }
+
+    /** The JVM's GC pause share over about the window. */
+    public double gcFraction() {
+        return gcFraction;
+    }
+
+    /** The owner of the lock the subtask last waited for, within the window; empty when none. */
+    public String lockOwner() {
+        return lockOwner;
+    }
+
+    public String lockClass() {
+        return lockClass;
+    }
+
+    public String[] hotFrames() {
+        return hotFrames.top();
+    }
+
+    /** Sampler thread: a stack read of one of the subtask's busy threads, at {@code tick}. */
+    public void hotStack(StackTraceElement[] stack, boolean runnable, long tick) {
+        hotFrames.record(HotFrames.frameOf(stack), tick, runnable, HotFrames.inNativeIo(stack));
+    }
+
+    /** Of the hot reads that found a thread RUNNABLE within the window, the share in native I/O; NaN without. */
+    public double ioShareOfRunning() {
+        return hotFrames.ioShareOfRunning();
     }
 
     public double blockedMsPerSecond() {
@@ -79,18 +152,38 @@ public final class SubtaskState {
 
     /** One of the subtask's threads was sampled in this tick. */
     void observe(long tick, boolean isLegacySourceThread, ThreadState state, ThreadWaits waits, long nowNanos) {
+        observe(tick, isLegacySourceThread, -1L, state, waits, null, null, nowNanos);
+    }
+
+    /**
+     * One of the subtask's threads was sampled in this tick.
+     *
+     * @param lockClass, lockOwner the lock a {@link ThreadState#LOCKED} thread waits for and its owner, else null
+     */
+    void observe(long tick, boolean isLegacySourceThread, long threadId, ThreadState state, ThreadWaits waits,
+                 String lockClass, String lockOwner, long nowNanos) {
         if (seenAtTick != tick) {
             seenAtTick = tick;
             anyInBufferRequest = false;
             taskThread = null;
             legacySourceThread = null;
             tickBlockedNanos = 0;
+            taskThreadId = -1;
+            legacySourceThreadId = -1;
+            tickLockClass = null;
+            tickLockOwner = null;
         }
         anyInBufferRequest |= state == ThreadState.IN_BUFFER_REQUEST;
         if (isLegacySourceThread) {
             legacySourceThread = state;
+            legacySourceThreadId = threadId;
         } else {
             taskThread = state;
+            taskThreadId = threadId;
+        }
+        if (state == ThreadState.LOCKED && lockClass != null) {
+            tickLockClass = lockClass;
+            tickLockOwner = lockOwner;
         }
         if (waits != null) {
             tickBlockedNanos += waits.takeBlockedSince(nowNanos);
@@ -108,12 +201,40 @@ public final class SubtaskState {
 
     /** Records the tick's sample: the executing thread is the legacy source thread where there is one. */
     void closeTick(long tickNanos) {
+        closeTick(tickNanos, null);
+    }
+
+    /**
+     * Records the tick's sample: the executing thread is the legacy source thread where there is one.
+     *
+     * @param checkpoint null, or (about once a second) the moment to read the subtask's CPU time
+     */
+    void closeTick(long tickNanos, Checkpoint checkpoint) {
         ThreadState executing = legacySourceThread != null ? legacySourceThread : taskThread;
         boolean waitingForWork = !anyInBufferRequest && executing == ThreadState.WAITING_FOR_WORK;
         FlinkTask flinkTask = task;
         boolean outputUnavailable = waitingForWork && flinkTask != null && flinkTask.outputUnavailable();
-        window.record(SampleKind.of(anyInBufferRequest, executing, outputUnavailable));
+        window.record(SampleKind.of(anyInBufferRequest, executing, outputUnavailable), executing);
+        long busy = window.busySnapshot();
+        publishing++;
         snapshot = window.snapshot();
+        busySnapshot = busy;
+        publishing++;
+        if (executing == ThreadState.LOCKED && tickLockClass != null) {
+            lockClass = tickLockClass;
+            lockOwner = tickLockOwner == null ? "" : tickLockOwner;
+        } else if (SampleWindow.busyCount(busy, 0) == 0 && !lockClass.isEmpty()) {
+            lockClass = "";
+            lockOwner = "";
+        }
+        hotFrames.expire(seenAtTick - window.size() + 1);
+        if (checkpoint != null) {
+            long cpuNanos = cpuNanos(checkpoint.clock);
+            cpu.add(checkpoint.wallNanos, cpuNanos);
+            double rate = cpu.rate();
+            cpuFraction = Double.isNaN(rate) ? Double.NaN : Math.max(0.0, rate);
+            gcFraction = checkpoint.gcFraction;
+        }
         blockedTime.record(tickBlockedNanos, tickNanos);
         blockedMsPerSecond = blockedTime.msPerSecond();
         if (++ticksInWindow >= window.size()) {
@@ -123,10 +244,40 @@ public final class SubtaskState {
     }
 
     void resize(int windowSize) {
+        resize(windowSize, 2);
+    }
+
+    void resize(int windowSize, int checkpointsPerWindow) {
         window = new SampleWindow(windowSize);
         blockedTime = new BlockedTimeWindow(windowSize);
+        cpu = new RateWindow(checkpointsPerWindow + 1);
+        cpuFraction = Double.NaN;
+        publishing++;
         snapshot = window.snapshot();
+        busySnapshot = window.busySnapshot();
+        publishing++;
         ticksInWindow = 0;
+    }
+
+    /** The subtask's threads' CPU time now: the task thread's and the legacy source thread's; -1 when unreadable. */
+    private long cpuNanos(CpuClock clock) {
+        long task = taskThreadId < 0 ? 0L : clock.cpuNanos(taskThreadId);
+        long source = legacySourceThreadId < 0 ? 0L : clock.cpuNanos(legacySourceThreadId);
+        boolean none = taskThreadId < 0 && legacySourceThreadId < 0;
+        return none || task < 0 || source < 0 ? -1L : task + source;
+    }
+
+    /** When and how the subtasks read their CPU time at a tick, with the JVM's GC share at that moment. */
+    public static final class Checkpoint {
+        final long wallNanos;
+        final CpuClock clock;
+        final double gcFraction;
+
+        public Checkpoint(long wallNanos, CpuClock clock, double gcFraction) {
+            this.wallNanos = wallNanos;
+            this.clock = clock;
+            this.gcFraction = gcFraction;
+        }
     }
 
     /**

@@ -18,13 +18,29 @@ public final class WorkWaitFrames {
     private WorkWaitFrames() {
     }
 
+    /**
+     * The methods of a 1.9 input processor that wait for input: {@code processInput} itself, and the
+     * selectable two-input processor's {@code waitForOneInput} / {@code waitForAvailableEitherInput}
+     * (docs/flink-mailbox-idle.md, section 5).
+     */
+    private static final String[] WAITING_METHODS_19 = {"processInput", "waitForOneInput", "waitForAvailableEitherInput"};
+
     /** True when the (parked) thread's stack shows it waiting for input. */
     public static boolean isWaitingForWork(StackTraceElement[] stack) {
         for (int i = 0; i < stack.length; i++) {
             StackTraceElement frame = stack[i];
-            if (i > 0 && "processInput".equals(frame.getMethodName()) && isInputProcessor19(frame.getClassName())
+            if (i > 0 && isWaitingMethod(frame.getMethodName()) && isInputProcessor19(frame.getClassName())
                     && "get".equals(stack[i - 1].getMethodName())
                     && "java.util.concurrent.CompletableFuture".equals(stack[i - 1].getClassName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isWaitingMethod(String method) {
+        for (String waiting : WAITING_METHODS_19) {
+            if (waiting.equals(method)) {
                 return true;
             }
         }

@@ -1,5 +1,6 @@
 package dev.chokepoint.agent.export;
 
+import dev.chokepoint.agent.aggregate.BusyCauses;
 import dev.chokepoint.agent.aggregate.SampleWindow;
 import dev.chokepoint.agent.aggregate.SubtaskState;
 import dev.chokepoint.agent.classify.SampleKind;
@@ -200,6 +201,74 @@ public final class TaskView implements TaskMXBean, NotificationEmitter {
     public String[] getConsumedPartitions() {
         FlinkTask task = state.task();
         return task == null ? new String[0] : task.consumedPartitions();
+    }
+
+    @Override
+    public double getCpuRatio() {
+        return causes().cpu;
+    }
+
+    @Override
+    public double getGcRatio() {
+        return causes().gc;
+    }
+
+    @Override
+    public double getLockRatio() {
+        return causes().lock;
+    }
+
+    @Override
+    public double getIoRatio() {
+        return causes().io;
+    }
+
+    @Override
+    public double getSleepRatio() {
+        return causes().sleep;
+    }
+
+    @Override
+    public double getExternalWaitRatio() {
+        return causes().external;
+    }
+
+    @Override
+    public double getOtherBusyRatio() {
+        return causes().other;
+    }
+
+    @Override
+    public String getCause() {
+        return causes().dominant(configSource.config().low()).name();
+    }
+
+    @Override
+    public String getLockOwner() {
+        return state.lockOwner();
+    }
+
+    @Override
+    public String getLockClass() {
+        return state.lockClass();
+    }
+
+    @Override
+    public String[] getHotFrames() {
+        return state.hotFrames();
+    }
+
+    @Override
+    public long getRecordsIn() {
+        FlinkTask task = state.task();
+        return task == null ? -1L : task.recordsIn();
+    }
+
+    /** The busy share split by cause, from one consistent reading of the window. */
+    private BusyCauses causes() {
+        long[] snapshots = state.snapshots();
+        return BusyCauses.of(snapshots[0], snapshots[1], state.cpuFraction(), state.gcFraction(),
+                state.ioShareOfRunning());
     }
 
     @Override

@@ -29,12 +29,52 @@ public final class FlinkTask {
     /** Wrappers around the real partition or gate, by version: decorator (1.9–1.12), metrics wrapper (all). */
     private static final String[] WRAPPED_FIELDS = {"partitionWriter", "inputGate"};
 
+    /** Retries of the mailbox binding: the task builds its mailbox on its own thread once it runs. */
+    private static final int MAILBOX_TRIES = 400;
+
+    private final WeakReference<Object> task;
     private final List<WeakReference<Object>> partitions;
     private final List<WeakReference<Object>> gates;
+    private TaskMailbox mailbox;
+    private int mailboxTries;
+    private volatile WeakReference<Object> recordsInCounter;
 
-    private FlinkTask(List<WeakReference<Object>> partitions, List<WeakReference<Object>> gates) {
+    private FlinkTask(Object task, List<WeakReference<Object>> partitions, List<WeakReference<Object>> gates) {
+        this.task = new WeakReference<>(task);
         this.partitions = partitions;
         this.gates = gates;
+    }
+
+    /**
+     * The task's mailbox, bound on first success; null until the task has built it, or for good
+     * when it has none. Sampler thread only.
+     */
+    public TaskMailbox mailbox() {
+        if (mailbox == null && mailboxTries < MAILBOX_TRIES) {
+            mailboxTries++;
+            Object t = task.get();
+            mailbox = t == null ? null : TaskMailbox.of(t);
+        }
+        return mailbox;
+    }
+
+    /** Flink's {@code numRecordsIn} of the task (its IO metric group's counter); -1 when unreadable. */
+    public long recordsIn() {
+        try {
+            WeakReference<Object> ref = recordsInCounter;
+            Object counter = ref == null ? null : ref.get();
+            if (counter == null) {
+                counter = TaskMailbox.call(TaskMailbox.ioMetrics(task.get()), "getNumRecordsInCounter");
+                if (counter == null) {
+                    return -1L;
+                }
+                recordsInCounter = new WeakReference<>(counter);
+            }
+            Object count = TaskMailbox.call(counter, "getCount");
+            return count instanceof Number ? ((Number) count).longValue() : -1L;
+        } catch (Throwable t) {
+            return -1L;
+        }
     }
 
     /** The network side of {@code runnable} when it is a Flink {@code Task}, else null. */
@@ -53,7 +93,7 @@ public final class FlinkTask {
                 unsupported("task-fields", "Task has no partition writers or input gates field");
                 return null;
             }
-            return new FlinkTask(unwrapAll(partitionsField.get(runnable)), unwrapAll(gatesField.get(runnable)));
+            return new FlinkTask(runnable, unwrapAll(partitionsField.get(runnable)), unwrapAll(gatesField.get(runnable)));
         } catch (Throwable t) {
             unsupported("task", "cannot read a Task's partitions and gates: " + t);
             return null;

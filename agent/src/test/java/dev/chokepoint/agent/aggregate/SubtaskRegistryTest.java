@@ -45,7 +45,7 @@ class SubtaskRegistryTest {
     void aSubtaskIsHardWhenAnyOfItsThreadsIsInABufferRequest() {
         for (long tick = 1; tick <= 4; tick++) {
             observe(SOURCE_TASK, tick, ThreadState.WAITING_FOR_WORK);
-            observe(SOURCE_LEGACY, tick, tick % 2 == 0 ? ThreadState.IN_BUFFER_REQUEST : ThreadState.BUSY);
+            observe(SOURCE_LEGACY, tick, tick % 2 == 0 ? ThreadState.IN_BUFFER_REQUEST : ThreadState.RUNNING);
             registry.endTick(tick, 50_000_000L);
         }
         assertEquals(1, registry.size());
@@ -61,7 +61,7 @@ class SubtaskRegistryTest {
     void withoutALegacySourceThreadTheTaskThreadDecides() {
         observe(MAP, 1, ThreadState.WAITING_FOR_WORK);
         registry.endTick(1, 1);
-        observe(MAP, 2, ThreadState.BUSY);
+        observe(MAP, 2, ThreadState.RUNNING);
         registry.endTick(2, 1);
         long snapshot = states.get(0).snapshot();
         // no Flink task bound: outputs are taken as available, so waiting is idle
@@ -71,14 +71,14 @@ class SubtaskRegistryTest {
 
     @Test
     void aSubtaskNotSeenInATickIsDroppedAtOnce() {
-        observe(SOURCE_TASK, 1, ThreadState.BUSY);
+        observe(SOURCE_TASK, 1, ThreadState.RUNNING);
         observe(MAP, 1, ThreadState.IN_BUFFER_REQUEST);
         registry.endTick(1, 1);
-        observe(SOURCE_TASK, 2, ThreadState.BUSY);
+        observe(SOURCE_TASK, 2, ThreadState.RUNNING);
         registry.endTick(2, 1);
         assertEquals(1, registry.size());
         assertEquals(Arrays.asList("+Source: S (1/1)#0", "+Map (1/1)#0", "-Map (1/1)#0"), events);
-        observe(SOURCE_TASK, 3, ThreadState.BUSY);
+        observe(SOURCE_TASK, 3, ThreadState.RUNNING);
         observe(MAP, 3, ThreadState.IN_BUFFER_REQUEST);
         registry.endTick(3, 1);
         assertEquals("+Map (1/1)#0", events.get(events.size() - 1));
@@ -100,8 +100,8 @@ class SubtaskRegistryTest {
 
     @Test
     void clearTellsTheListenerAboutEverySubtask() {
-        observe(MAP, 1, ThreadState.BUSY);
-        observe(SOURCE_TASK, 1, ThreadState.BUSY);
+        observe(MAP, 1, ThreadState.RUNNING);
+        observe(SOURCE_TASK, 1, ThreadState.RUNNING);
         registry.endTick(1, 1);
         registry.clear();
         assertEquals(0, registry.size());
@@ -115,13 +115,13 @@ class SubtaskRegistryTest {
         ThreadWaits legacy = waitsOf(recorder, 1, 3); // one of ~3 ms on the legacy source thread
         long tick = 1;
         for (; tick < 10; tick++) {
-            registry.observe(SOURCE_TASK, tick, false, ThreadState.BUSY, task, System.nanoTime());
-            registry.observe(SOURCE_LEGACY, tick, true, ThreadState.BUSY, legacy, System.nanoTime());
+            registry.observe(SOURCE_TASK, tick, false, ThreadState.RUNNING, task, System.nanoTime());
+            registry.observe(SOURCE_LEGACY, tick, true, ThreadState.RUNNING, legacy, System.nanoTime());
             registry.endTick(tick, 1);
         }
         assertNull(states.get(0).waits(), "nothing published before the first full window");
-        registry.observe(SOURCE_TASK, tick, false, ThreadState.BUSY, task, System.nanoTime());
-        registry.observe(SOURCE_LEGACY, tick, true, ThreadState.BUSY, legacy, System.nanoTime());
+        registry.observe(SOURCE_TASK, tick, false, ThreadState.RUNNING, task, System.nanoTime());
+        registry.observe(SOURCE_LEGACY, tick, true, ThreadState.RUNNING, legacy, System.nanoTime());
         registry.endTick(tick++, 1);
         Histogram first = states.get(0).waits();
         assertNotNull(first);
@@ -129,7 +129,7 @@ class SubtaskRegistryTest {
         assertTrue(first.getMaxValue() >= 3_000, "the longest is the legacy thread's: " + first.getMaxValue());
 
         for (int i = 0; i < 10; i++, tick++) {
-            registry.observe(SOURCE_TASK, tick, false, ThreadState.BUSY, task, System.nanoTime());
+            registry.observe(SOURCE_TASK, tick, false, ThreadState.RUNNING, task, System.nanoTime());
             registry.endTick(tick, 1);
         }
         assertNull(states.get(0).waits(), "a window without waits has none, the earlier ones are gone");
@@ -137,7 +137,7 @@ class SubtaskRegistryTest {
 
         ThreadWaits later = waitsOf(recorder, 1, 1);
         for (int i = 0; i < 10; i++, tick++) {
-            registry.observe(SOURCE_TASK, tick, false, ThreadState.BUSY, later, System.nanoTime());
+            registry.observe(SOURCE_TASK, tick, false, ThreadState.RUNNING, later, System.nanoTime());
             registry.endTick(tick, 1);
         }
         Histogram third = states.get(0).waits();

@@ -11,13 +11,13 @@ class SampleKindTest {
     @CsvSource({
         // a thread in a buffer request makes the sample hard, whatever else
         "true,  WAITING_FOR_WORK,  true,  HARD",
-        "true,  BUSY,              false, HARD",
+        "true,  RUNNING,              false, HARD",
         // waiting for work: soft when it cannot write, idle when it can (Flink 1.15+ checks output first)
         "false, WAITING_FOR_WORK,  true,  SOFT",
         "false, WAITING_FOR_WORK,  false, IDLE",
         // running, or waiting on its own business, is busy even with an unavailable output
-        "false, BUSY,              true,  BUSY",
-        "false, BUSY,              false, BUSY",
+        "false, RUNNING,              true,  BUSY",
+        "false, RUNNING,              false, BUSY",
     })
     void classifiesAsFlinkSplitsTime(boolean inRequest, ThreadState executing, boolean outputUnavailable,
                                      SampleKind expected) {

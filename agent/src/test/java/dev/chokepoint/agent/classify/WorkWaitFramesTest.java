@@ -21,6 +21,19 @@ class WorkWaitFramesTest {
     }
 
     @Test
+    void flink19SelectableTwoInputWaits() {
+        // StreamTwoInputSelectableProcessor.java:333 and :352 (flink-streaming-java_2.11 1.9.3)
+        for (String method : new String[] {"waitForAvailableEitherInput", "waitForOneInput"}) {
+            assertTrue(WorkWaitFrames.isWaitingForWork(stack(
+                    "jdk.internal.misc.Unsafe#park",
+                    "java.util.concurrent.CompletableFuture#get",
+                    IO + "StreamTwoInputSelectableProcessor#" + method,
+                    IO + "StreamTwoInputSelectableProcessor#waitForAvailableInput",
+                    IO + "StreamTwoInputSelectableProcessor#processInput")), method);
+        }
+    }
+
+    @Test
     void aBusyTaskHasItsInputProcessorOnTheStackToo() {
         // Flink 1.20 sink sleeping in user code: processInput is below, but it is not waiting for input
         assertFalse(WorkWaitFrames.isWaitingForWork(stack(

@@ -61,15 +61,15 @@ class StackSamplerTest {
 
         Map<String, ThreadState> verdicts = sample(32, blocked, idle, busy);
         assertEquals(ThreadState.IN_BUFFER_REQUEST, verdicts.get("Blocked (1/3)#0"));
-        assertEquals(ThreadState.BUSY, verdicts.get("Idle (2/3)#0"), "parked on its own business, not in a mailbox");
-        assertEquals(ThreadState.BUSY, verdicts.get("Busy (3/3)#0"));
+        assertEquals(ThreadState.WAITING_EXTERNAL, verdicts.get("Idle (2/3)#0"), "parked on its own business, not in a mailbox");
+        assertEquals(ThreadState.RUNNING, verdicts.get("Busy (3/3)#0"));
     }
 
     @Test
     void aBufferRequestBelowTheDepthLimitIsNotSeen() throws Exception {
         Thread deep = start("Deep (1/1)#0", () -> requestBuffer(40));
         awaitState(deep, Thread.State.WAITING);
-        assertEquals(ThreadState.BUSY, sample(8, deep).get("Deep (1/1)#0"));
+        assertEquals(ThreadState.WAITING_EXTERNAL, sample(8, deep).get("Deep (1/1)#0"));
         assertEquals(ThreadState.IN_BUFFER_REQUEST, sample(64, deep).get("Deep (1/1)#0"));
     }
 
@@ -85,11 +85,11 @@ class StackSamplerTest {
         StackSampler sampler = new StackSampler(ManagementFactory.getThreadMXBean());
         Map<String, ThreadState> verdicts = new HashMap<>();
         Map<String, ThreadWaits> handedOn = new HashMap<>();
-        StackSampler.Sink sink = (t, s, state, w) -> {
+        StackSampler.Sink sink = (t, s, state, w, lockClass, lockOwner) -> {
             verdicts.put(s.subtaskName(), state);
             handedOn.put(s.subtaskName(), w);
         };
-        sampler.add(parked, TaskThreadName.parseFlink(parked.getName()), waits, frames, sink);
+        sampler.add(parked, TaskThreadName.parseFlink(parked.getName()), waits, null, frames, sink);
         sampler.finish(frames, 16, sink);
         assertEquals(ThreadState.IN_BUFFER_REQUEST, verdicts.get("Timed (1/1)#0"));
         assertEquals(0, sampler.takeWalkedCount());
@@ -102,8 +102,8 @@ class StackSamplerTest {
         done.join();
         StackSampler sampler = new StackSampler(ManagementFactory.getThreadMXBean());
         Map<String, ThreadState> verdicts = new HashMap<>();
-        StackSampler.Sink sink = (t, s, state, w) -> verdicts.put(s.subtaskName(), state);
-        sampler.add(done, TaskThreadName.parseFlink(done.getName()), null, frames, sink);
+        StackSampler.Sink sink = (t, s, state, w, lockClass, lockOwner) -> verdicts.put(s.subtaskName(), state);
+        sampler.add(done, TaskThreadName.parseFlink(done.getName()), null, null, frames, sink);
         sampler.finish(frames, 32, sink);
         assertEquals(0, sampler.takeSampledCount());
         assertEquals(Collections.emptyMap(), verdicts);
@@ -119,8 +119,9 @@ class StackSamplerTest {
 
         StackSampler sampler = new StackSampler(ManagementFactory.getThreadMXBean());
         Map<String, ThreadState> verdicts = sample(sampler, flinkOnly, 16, mailbox, parked);
-        assertEquals(ThreadState.WAITING_FOR_WORK, verdicts.get("Mailbox (1/2)#0"));
-        assertEquals(ThreadState.BUSY, verdicts.get("Parked (2/2)#0"));
+        assertEquals(ThreadState.WAITING_FOR_WORK, verdicts.get("Mailbox (1/2)#0"),
+                "without the task's mailbox known, a Condition is taken for Flink's mailbox wait");
+        assertEquals(ThreadState.WAITING_EXTERNAL, verdicts.get("Parked (2/2)#0"));
         assertEquals(1, sampler.takeWalkedCount(), "only the thread parked without a Condition is walked");
     }
 
@@ -133,6 +134,89 @@ class StackSamplerTest {
         assertEquals(1, sampler.takeWalkedCount());
     }
 
+    @Test
+    void aThreadBlockedOnAMonitorIsLockedAndNamesTheLockAndItsOwner() throws Exception {
+        Object monitor = new Object();
+        CountDownLatch held = new CountDownLatch(1);
+        Thread owner = start("cache-refresher", () -> {
+            synchronized (monitor) {
+                held.countDown();
+                parkUntilStopped();
+            }
+        });
+        held.await();
+        Thread blocked = start("Enrich (1/1)#0", () -> {
+            synchronized (monitor) {
+                stop.get();
+            }
+        });
+        awaitState(blocked, Thread.State.BLOCKED);
+        Map<String, String> locks = new HashMap<>();
+        StackSampler sampler = new StackSampler(ManagementFactory.getThreadMXBean());
+        StackSampler.Sink sink = (t, s, state, w, lockClass, lockOwner) -> {
+            locks.put("state", state.name());
+            locks.put("class", lockClass);
+            locks.put("owner", lockOwner);
+        };
+        sampler.add(blocked, TaskThreadName.parseFlink(blocked.getName()), null, null, frames, sink);
+        sampler.finish(frames, 16, sink);
+        assertEquals(ThreadState.LOCKED.name(), locks.get("state"));
+        assertEquals("java.lang.Object", locks.get("class"));
+        assertEquals("cache-refresher", locks.get("owner"));
+        stop.set(true);
+        LockSupport.unpark(owner);
+    }
+
+    @Test
+    void aThreadParkedOnALockAnotherThreadOwnsIsLocked() throws Exception {
+        ReentrantLock shared = new ReentrantLock();
+        CountDownLatch held = new CountDownLatch(1);
+        Thread owner = start("holder", () -> {
+            shared.lock();
+            try {
+                held.countDown();
+                parkUntilStopped();
+            } finally {
+                shared.unlock();
+            }
+        });
+        held.await();
+        Thread waiting = start("Waiter (1/1)#0", () -> {
+            shared.lock();
+            shared.unlock();
+        });
+        awaitState(waiting, Thread.State.WAITING);
+        assertEquals(ThreadState.LOCKED, sample(16, waiting).get("Waiter (1/1)#0"));
+        stop.set(true);
+        LockSupport.unpark(owner);
+    }
+
+    @Test
+    void aSleepingThreadSleeps() throws Exception {
+        Thread sleeping = start("Throttle (1/1)#0", () -> {
+            while (!stop.get()) {
+                try {
+                    Thread.sleep(10_000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        awaitState(sleeping, Thread.State.TIMED_WAITING);
+        try {
+            assertEquals(ThreadState.SLEEPING, sample(16, sleeping).get("Throttle (1/1)#0"));
+        } finally {
+            sleeping.interrupt();
+        }
+    }
+
+    @Test
+    void lockNamesLoseTheirIdentityHash() {
+        assertEquals("java.lang.Object", StackSampler.lockClass("java.lang.Object@1b6d3586"));
+        assertEquals("x", StackSampler.lockClass("x"));
+        assertEquals(null, StackSampler.lockClass(null));
+    }
+
     private Map<String, ThreadState> sample(int depth, Thread... toSample) {
         return sample(new StackSampler(ManagementFactory.getThreadMXBean()), frames, depth, toSample);
     }
@@ -140,9 +224,10 @@ class StackSamplerTest {
     private static Map<String, ThreadState> sample(StackSampler sampler, BufferRequestFrames frames, int depth,
                                                Thread... toSample) {
         Map<String, ThreadState> verdicts = new HashMap<>();
-        StackSampler.Sink sink = (thread, subtask, state, waits) -> verdicts.put(subtask.subtaskName(), state);
+        StackSampler.Sink sink = (thread, subtask, state, waits, lockClass, lockOwner) ->
+                verdicts.put(subtask.subtaskName(), state);
         for (Thread thread : toSample) {
-            sampler.add(thread, TaskThreadName.parseFlink(thread.getName()), null, frames, sink);
+            sampler.add(thread, TaskThreadName.parseFlink(thread.getName()), null, null, frames, sink);
         }
         sampler.finish(frames, depth, sink);
         assertEquals(toSample.length, sampler.takeSampledCount());

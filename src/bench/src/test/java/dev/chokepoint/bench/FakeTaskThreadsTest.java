@@ -166,7 +166,7 @@ class FakeTaskThreadsTest {
                 ThreadState expected = switch (t.role()) {
                     case BLOCKED_ON_BUFFER -> ThreadState.IN_BUFFER_REQUEST;
                     case IDLE_IN_MAILBOX -> ThreadState.WAITING_FOR_WORK;
-                    case RUNNING -> ThreadState.BUSY;
+                    case RUNNING -> ThreadState.RUNNING;
                 };
                 assertEquals(expected, defaults.get(t.getName()), t.getName() + ", defaults");
                 assertEquals(expected, walked.get(t.getName()), t.getName() + ", instrument=false");
@@ -198,12 +198,12 @@ class FakeTaskThreadsTest {
                               Map<String, ThreadState> states) {
         StackSampler sampler = new StackSampler(ManagementFactory.getThreadMXBean());
         TaskThreadSelector selector = new TaskThreadSelector(null);
-        StackSampler.Sink sink = (thread, subtask, state, threadWaits) -> {
+        StackSampler.Sink sink = (thread, subtask, state, threadWaits, lockClass, lockOwner) -> {
             assertEquals(thread.getName(), subtask.subtaskName());
             assertNull(states.put(subtask.subtaskName(), state), subtask.subtaskName() + " sampled twice");
         };
         for (FakeTaskThread t : fake.threads()) {
-            sampler.add(t, selector.identify(t.getName(), t.getThreadGroup().getName()), waits.apply(t),
+            sampler.add(t, selector.identify(t.getName(), t.getThreadGroup().getName()), waits.apply(t), null,
                     frames, sink);
         }
         sampler.finish(frames, AGENT_DEFAULT_DEPTH, sink);
