@@ -32,10 +32,25 @@ public final class StatusJson {
     public static final String FLOATING_BUFFERS_USAGE = "floatingBuffersUsage";
     public static final String EXCLUSIVE_BUFFERS_USAGE = "exclusiveBuffersUsage";
     public static final String BACK_PRESSURED_TIME_MS_PER_SECOND = "backPressuredTimeMsPerSecond";
+    // a subtask: why it is busy (shares of the window, adding up to busyRatio), as the agent's Task MBean reports it
+    public static final String CPU_RATIO = "cpuRatio";
+    public static final String GC_RATIO = "gcRatio";
+    public static final String LOCK_RATIO = "lockRatio";
+    public static final String IO_RATIO = "ioRatio";
+    public static final String SLEEP_RATIO = "sleepRatio";
+    public static final String EXTERNAL_WAIT_RATIO = "externalWaitRatio";
+    public static final String OTHER_BUSY_RATIO = "otherBusyRatio";
+    /** A {@link Cause} name: of a subtask, its dominant busy cause; of the origin, why it is the bottleneck. */
+    public static final String CAUSE = "cause";
+    public static final String LOCK_OWNER = "lockOwner";
+    public static final String HOT_FRAMES = "hotFrames";
+    /** Flink's {@code numRecordsIn} of the subtask. */
+    public static final String RECORDS_IN = "recordsIn";
 
-    // the origin
+    // the origin (also CAUSE, and SUBTASKS: the 0-based indexes of its bottleneck subtasks)
     public static final String VERTEX = "vertex";
     public static final String REASON = "reason";
+    public static final String EVIDENCE = "evidence";
 
     private StatusJson() {
     }

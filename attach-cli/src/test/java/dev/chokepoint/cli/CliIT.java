@@ -1,6 +1,7 @@
 package dev.chokepoint.cli;
 
 import dev.chokepoint.api.AgentThreads;
+import dev.chokepoint.api.Cause;
 import dev.chokepoint.api.ObjectNames;
 import dev.chokepoint.api.StatusJson;
 import dev.chokepoint.api.SystemProperties;
@@ -107,6 +108,15 @@ class CliIT {
             assertEquals("Sink: Busy", origin.get(StatusJson.VERTEX));
             assertTrue(((String) origin.get(StatusJson.REASON)).startsWith("Sink: Busy is not backpressured (OK 0.00) but its input"
                     + " MapOp is (HIGH 1.00)"), origin::toString);
+            // why it is slow: a cause the agent's busy time gives (which one depends on the host), never NONE
+            String cause = (String) origin.get(StatusJson.CAUSE);
+            assertTrue(Cause.valueOf(cause) != Cause.NONE, origin::toString);
+            assertFalse(((List<?>) origin.get(StatusJson.EVIDENCE)).isEmpty(), origin::toString);
+            assertEquals(List.of(0L), origin.get(StatusJson.SUBTASKS), origin::toString);
+            Map<?, ?> sink = (Map<?, ?>) ((List<?>) ((Map<?, ?>) vertices.get(2)).get(StatusJson.SUBTASKS)).get(0);
+            assertTrue(sink.get(StatusJson.CPU_RATIO) instanceof Double, sink::toString);
+            assertTrue(sink.get(StatusJson.HOT_FRAMES) instanceof List, sink::toString);
+            assertTrue(sink.containsKey(StatusJson.RECORDS_IN), sink::toString);
 
             Cli table = Cli.run("status", Long.toString(app.pid()));
             assertEquals(0, table.exitCode, table::toString);
@@ -114,6 +124,9 @@ class CliIT {
             assertTrue(table.out.matches("(?s).*\nSource: Fake +HIGH +1\\.00\n.*"), table::toString);
             assertTrue(table.out.matches("(?s).*\n  MapOp \\(2/2\\)#0 +OK +0\\.00 .*"), table::toString);
             assertTrue(table.out.contains("  origin: Sink: Busy - Sink: Busy is not backpressured"), table::toString);
+            // another reading than the JSON one: its cause may be another
+            assertTrue(table.out.matches("(?s).*\n  origin: Sink: Busy - [^\n]* - cause [A-Z_]+: [^\n]+\n  why: [A-Z_]+: [^\n]+"
+                    + "\n  what to do: [^\n]+\n.*"), table::toString);
             assertTrue(table.out.contains("  skew: MapOp: only 1/2 (HIGH 1.00) backpressured, 2/2 (OK 0.00) not"),
                     table::toString);
 

@@ -1,6 +1,7 @@
 package dev.chokepoint.cli.jmx;
 
 import dev.chokepoint.api.AgentAttributes;
+import dev.chokepoint.api.Cause;
 import dev.chokepoint.api.ObjectNames;
 import dev.chokepoint.api.TaskAttributes;
 
@@ -36,7 +37,12 @@ public final class ChokepointReader {
         TaskAttributes.HARD_BACK_PRESSURE_RATIO, TaskAttributes.SOFT_BACK_PRESSURE_RATIO, TaskAttributes.IDLE_RATIO,
         TaskAttributes.BUSY_RATIO,
         TaskAttributes.BACK_PRESSURED_TIME_MS_PER_SECOND, TaskAttributes.BUFFER_WAIT_P50_MICROS,
-        TaskAttributes.BUFFER_WAIT_P99_MICROS, TaskAttributes.BUFFER_WAIT_MAX_MICROS
+        TaskAttributes.BUFFER_WAIT_P99_MICROS, TaskAttributes.BUFFER_WAIT_MAX_MICROS,
+        TaskAttributes.REMOTE_INPUT_CHANNELS,
+        TaskAttributes.CPU_RATIO, TaskAttributes.GC_RATIO, TaskAttributes.LOCK_RATIO, TaskAttributes.IO_RATIO,
+        TaskAttributes.SLEEP_RATIO, TaskAttributes.EXTERNAL_WAIT_RATIO, TaskAttributes.OTHER_BUSY_RATIO,
+        TaskAttributes.CAUSE, TaskAttributes.LOCK_OWNER, TaskAttributes.LOCK_CLASS, TaskAttributes.HOT_FRAMES,
+        TaskAttributes.RECORDS_IN
     };
 
     /**
@@ -71,6 +77,8 @@ public final class ChokepointReader {
                 throw new IOException("cannot read " + name + ": " + e.getMessage(), e);
             } catch (ClassCastException | NullPointerException e) {
                 throw new IOException("unexpected attribute type in " + name + ": " + e, e);
+            } catch (IllegalArgumentException e) {
+                throw new IOException("unexpected attribute value in " + name + ": " + e.getMessage(), e);
             }
         }
         tasks.sort(Comparator.<TaskSnapshot, String>comparing(t -> t.vertex).thenComparingInt(t -> t.subtask)
@@ -101,9 +109,33 @@ public final class ChokepointReader {
                         (Double) values.get(TaskAttributes.BACK_PRESSURED_TIME_MS_PER_SECOND),
                         (Double) values.get(TaskAttributes.BUFFER_WAIT_P50_MICROS),
                         (Double) values.get(TaskAttributes.BUFFER_WAIT_P99_MICROS),
-                        (Double) values.get(TaskAttributes.BUFFER_WAIT_MAX_MICROS)),
+                        (Double) values.get(TaskAttributes.BUFFER_WAIT_MAX_MICROS),
+                        (Integer) values.get(TaskAttributes.REMOTE_INPUT_CHANNELS)),
                 strings(values.get(TaskAttributes.PRODUCED_PARTITIONS)),
-                strings(values.get(TaskAttributes.CONSUMED_PARTITIONS)));
+                strings(values.get(TaskAttributes.CONSUMED_PARTITIONS)),
+                new TaskSnapshot.BusyCauses(
+                        (Double) values.get(TaskAttributes.CPU_RATIO),
+                        (Double) values.get(TaskAttributes.GC_RATIO),
+                        (Double) values.get(TaskAttributes.LOCK_RATIO),
+                        (Double) values.get(TaskAttributes.IO_RATIO),
+                        (Double) values.get(TaskAttributes.SLEEP_RATIO),
+                        (Double) values.get(TaskAttributes.EXTERNAL_WAIT_RATIO),
+                        (Double) values.get(TaskAttributes.OTHER_BUSY_RATIO),
+                        cause((String) values.get(TaskAttributes.CAUSE)),
+                        (String) values.get(TaskAttributes.LOCK_OWNER),
+                        (String) values.get(TaskAttributes.LOCK_CLASS),
+                        Arrays.asList((String[]) values.get(TaskAttributes.HOT_FRAMES)),
+                        (Long) values.get(TaskAttributes.RECORDS_IN)));
+    }
+
+    /** A {@link Cause} name, strictly: another one means an agent of another version. */
+    private static Cause cause(String name) {
+        try {
+            return Cause.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(TaskAttributes.CAUSE + " '" + name + "' is not a cause this client knows"
+                    + " (an agent of another version?)", e);
+        }
     }
 
     private static List<String> strings(Object value) {

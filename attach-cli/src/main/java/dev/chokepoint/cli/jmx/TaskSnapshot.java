@@ -1,5 +1,7 @@
 package dev.chokepoint.cli.jmx;
 
+import dev.chokepoint.api.Cause;
+
 import java.util.List;
 
 /**
@@ -43,11 +45,33 @@ public final class TaskSnapshot {
      */
     public final List<String> producedPartitions;
     public final List<String> consumedPartitions;
+    /** Input channels that read over the network; -1 without inputs. */
+    public final int remoteInputChannels;
+
+    /** Shares of the sample window by cause of the busy time, 0..1; they add up to {@link #busyRatio}. */
+    public final double cpuRatio;
+    public final double gcRatio;
+    public final double lockRatio;
+    public final double ioRatio;
+    public final double sleepRatio;
+    public final double externalWaitRatio;
+    public final double otherBusyRatio;
+    /** The dominant cause of the busy time as the agent names it; {@link Cause#NONE} when hardly busy. */
+    public final Cause cause;
+    /** The thread that owned the lock the subtask last waited for; empty when it waited for none. */
+    public final String lockOwner;
+    /** The class of that lock; empty when it waited for none. */
+    public final String lockClass;
+    /** The top user frames of the busy stack reads, {@code Class.method NN%}, most frequent first. */
+    public final List<String> hotFrames;
+    /** Flink's {@code numRecordsIn} of the task; -1 when unknown. */
+    public final long recordsIn;
 
     /** {@code producedPartitions}, {@code consumedPartitions}: the job topology, {@code null} when unknown. */
     public TaskSnapshot(String thread, String vertex, int subtask, int parallelism, double backPressureRatio,
                         String backPressureLevel, int levelCode, int samples, int blockedSamples,
-                        BufferPools pools, List<String> producedPartitions, List<String> consumedPartitions) {
+                        BufferPools pools, List<String> producedPartitions, List<String> consumedPartitions,
+                        BusyCauses causes) {
         this.producedPartitions = producedPartitions == null ? null : List.copyOf(producedPartitions);
         this.consumedPartitions = consumedPartitions == null ? null : List.copyOf(consumedPartitions);
         this.thread = thread;
@@ -71,16 +95,55 @@ public final class TaskSnapshot {
         this.bufferWaitP50Micros = pools.bufferWaitP50Micros;
         this.bufferWaitP99Micros = pools.bufferWaitP99Micros;
         this.bufferWaitMaxMicros = pools.bufferWaitMaxMicros;
+        this.remoteInputChannels = pools.remoteInputChannels;
+        this.cpuRatio = causes.cpuRatio;
+        this.gcRatio = causes.gcRatio;
+        this.lockRatio = causes.lockRatio;
+        this.ioRatio = causes.ioRatio;
+        this.sleepRatio = causes.sleepRatio;
+        this.externalWaitRatio = causes.externalWaitRatio;
+        this.otherBusyRatio = causes.otherBusyRatio;
+        this.cause = causes.cause;
+        this.lockOwner = causes.lockOwner;
+        this.lockClass = causes.lockClass;
+        this.hotFrames = causes.hotFrames;
+        this.recordsIn = causes.recordsIn;
+    }
+
+    /** The share of the window of one cause of the busy time; 0 for {@link Cause#NONE} and the job-level causes. */
+    public double ratio(Cause of) {
+        switch (of) {
+            case CPU:
+                return cpuRatio;
+            case GC:
+                return gcRatio;
+            case LOCK:
+                return lockRatio;
+            case IO:
+                return ioRatio;
+            case SLEEP:
+                return sleepRatio;
+            case EXTERNAL_WAIT:
+                return externalWaitRatio;
+            case OTHER:
+                return otherBusyRatio;
+            default:
+                return 0;
+        }
     }
 
     @Override
     public String toString() {
         return thread + " [" + backPressureLevel + " " + blockedSamples + "/" + samples
                 + String.format(" hard %.2f soft %.2f idle %.2f busy %.2f out %.2f in %.2f floating %.2f exclusive %.2f"
-                                + " bp %.0f ms/s wait p50 %.0f p99 %.0f max %.0f us]",
+                                + " bp %.0f ms/s wait p50 %.0f p99 %.0f max %.0f us remote %d"
+                                + " cpu %.2f gc %.2f lock %.2f io %.2f sleep %.2f external %.2f other %.2f cause %s"
+                                + " lock owner '%s' records in %d hot %s]",
                         hardBackPressureRatio, softBackPressureRatio, idleRatio, busyRatio, outPoolUsage, inPoolUsage,
                         floatingBuffersUsage, exclusiveBuffersUsage, backPressuredTimeMsPerSecond,
-                        bufferWaitP50Micros, bufferWaitP99Micros, bufferWaitMaxMicros);
+                        bufferWaitP50Micros, bufferWaitP99Micros, bufferWaitMaxMicros, remoteInputChannels,
+                        cpuRatio, gcRatio, lockRatio, ioRatio, sleepRatio, externalWaitRatio, otherBusyRatio, cause,
+                        lockOwner, recordsIn, hotFrames);
     }
 
     /** The buffer-pool instrumentation's values of one subtask (the attributes of the same names). */
@@ -97,11 +160,13 @@ public final class TaskSnapshot {
         final double bufferWaitP50Micros;
         final double bufferWaitP99Micros;
         final double bufferWaitMaxMicros;
+        final int remoteInputChannels;
 
         public BufferPools(double outPoolUsage, double inPoolUsage, double floatingBuffersUsage,
                            double exclusiveBuffersUsage, double hardBackPressureRatio, double softBackPressureRatio,
                            double idleRatio, double busyRatio, double backPressuredTimeMsPerSecond,
-                           double bufferWaitP50Micros, double bufferWaitP99Micros, double bufferWaitMaxMicros) {
+                           double bufferWaitP50Micros, double bufferWaitP99Micros, double bufferWaitMaxMicros,
+                           int remoteInputChannels) {
             this.outPoolUsage = outPoolUsage;
             this.inPoolUsage = inPoolUsage;
             this.floatingBuffersUsage = floatingBuffersUsage;
@@ -114,6 +179,40 @@ public final class TaskSnapshot {
             this.bufferWaitP50Micros = bufferWaitP50Micros;
             this.bufferWaitP99Micros = bufferWaitP99Micros;
             this.bufferWaitMaxMicros = bufferWaitMaxMicros;
+            this.remoteInputChannels = remoteInputChannels;
+        }
+    }
+
+    /** Why the subtask is busy (the attributes of the same names): the busy share split by cause, and the evidence. */
+    public static final class BusyCauses {
+        final double cpuRatio;
+        final double gcRatio;
+        final double lockRatio;
+        final double ioRatio;
+        final double sleepRatio;
+        final double externalWaitRatio;
+        final double otherBusyRatio;
+        final Cause cause;
+        final String lockOwner;
+        final String lockClass;
+        final List<String> hotFrames;
+        final long recordsIn;
+
+        public BusyCauses(double cpuRatio, double gcRatio, double lockRatio, double ioRatio, double sleepRatio,
+                          double externalWaitRatio, double otherBusyRatio, Cause cause, String lockOwner,
+                          String lockClass, List<String> hotFrames, long recordsIn) {
+            this.cpuRatio = cpuRatio;
+            this.gcRatio = gcRatio;
+            this.lockRatio = lockRatio;
+            this.ioRatio = ioRatio;
+            this.sleepRatio = sleepRatio;
+            this.externalWaitRatio = externalWaitRatio;
+            this.otherBusyRatio = otherBusyRatio;
+            this.cause = cause;
+            this.lockOwner = lockOwner;
+            this.lockClass = lockClass;
+            this.hotFrames = List.copyOf(hotFrames);
+            this.recordsIn = recordsIn;
         }
     }
 }

@@ -1,12 +1,17 @@
 package dev.chokepoint.cli.report;
 
+import dev.chokepoint.api.Cause;
 import dev.chokepoint.cli.jmx.TaskSnapshot;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -14,8 +19,22 @@ import java.util.stream.Collectors;
  * levels: the first vertex, in job order, that is not backpressured itself while a vertex feeding
  * it is ("the operator after the last one that is experiencing backpressure"). The pool usages of
  * each pair of consecutive vertices are read with the article's two tables ({@link PoolReading}).
+ * Then why the origin is slow ({@link #cause}): the causes of the article's "What to do with
+ * backpressure?" box, read from the busy time the agent splits by cause.
  */
 public final class Diagnosis {
+
+    /** A subtask this busy, while another of its vertex is at most {@link #SKEW_IDLE}, makes the origin skewed. */
+    static final double SKEW_BUSY = 0.8;
+    static final double SKEW_IDLE = 0.3;
+    /** Subtasks at least this busy are the origin's bottleneck ones (all subtasks when none is). */
+    static final double BOTTLENECK_BUSY = 0.5;
+    /** The frame of Flink's async I/O operator: its mailbox yield is a full queue of requests in flight. */
+    static final String ASYNC_WAIT_OPERATOR = "AsyncWaitOperator";
+    /** The causes the agent splits a subtask's busy time into, in the order that breaks a tie. */
+    private static final Cause[] BUSY_CAUSES = {
+        Cause.CPU, Cause.GC, Cause.LOCK, Cause.IO, Cause.SLEEP, Cause.EXTERNAL_WAIT, Cause.OTHER
+    };
 
     public final JobGraph graph;
     public final List<PoolReading> readings;
@@ -24,20 +43,46 @@ public final class Diagnosis {
     public final String reason;
     /** One line per backpressured vertex of which only some subtasks are backpressured. */
     public final List<String> skew;
+    /** Why the origin is slow; null without an origin, never {@link Cause#NONE}. */
+    public final Cause cause;
+    /** What shows the {@link #cause}, most telling first; empty without an origin. */
+    public final List<String> evidence;
+    /** The origin's subtasks (0-based indexes) that are its bottleneck; empty without an origin. */
+    public final List<Integer> bottleneckSubtasks;
 
-    private Diagnosis(JobGraph graph, List<PoolReading> readings, Vertex origin, String reason, List<String> skew) {
+    private Diagnosis(JobGraph graph, List<PoolReading> readings, Vertex origin, String reason, List<String> skew,
+                      Why why) {
         this.graph = graph;
         this.readings = Collections.unmodifiableList(readings);
         this.origin = origin;
         this.reason = reason;
         this.skew = Collections.unmodifiableList(skew);
+        this.cause = why.cause;
+        this.evidence = List.copyOf(why.evidence);
+        this.bottleneckSubtasks = List.copyOf(why.subtasks);
     }
 
+    /** What to do about the {@link #cause}, one line; empty without an origin. */
+    public String advice() {
+        return cause == null ? "" : cause.advice();
+    }
+
+    /** With every subtask's window full. */
     public static Diagnosis of(List<TaskSnapshot> tasks) {
-        return of(JobGraph.of(tasks));
+        return of(tasks, true);
     }
 
+    /** {@code windowFull}: every subtask has a full window of samples; the origin's cause is UNKNOWN until then. */
+    public static Diagnosis of(List<TaskSnapshot> tasks, boolean windowFull) {
+        return of(JobGraph.of(tasks), windowFull);
+    }
+
+    /** With every subtask's window full. */
     public static Diagnosis of(JobGraph graph) {
+        return of(graph, true);
+    }
+
+    public static Diagnosis of(JobGraph graph, boolean windowFull) {
         List<PoolReading> readings = new ArrayList<>();
         for (JobGraph.Edge edge : graph.edges) {
             readings.add(PoolReading.of(edge));
@@ -54,10 +99,10 @@ public final class Diagnosis {
         }
 
         if (graph.vertices.isEmpty()) {
-            return new Diagnosis(graph, readings, null, "no Flink subtasks found in this JVM", skew);
+            return new Diagnosis(graph, readings, null, "no Flink subtasks found in this JVM", skew, Why.NO_ORIGIN);
         }
         if (graph.vertices.stream().noneMatch(Vertex::backpressured)) {
-            return new Diagnosis(graph, readings, null, "no vertex is backpressured", skew);
+            return new Diagnosis(graph, readings, null, "no vertex is backpressured", skew, Why.NO_ORIGIN);
         }
         for (Vertex vertex : graph.vertices) {
             if (vertex.backpressured()) {
@@ -70,7 +115,8 @@ public final class Diagnosis {
             if (pressing.isEmpty()) {
                 continue;
             }
-            return new Diagnosis(graph, readings, vertex, originReason(graph, vertex, pressing, readings), skew);
+            return new Diagnosis(graph, readings, vertex, originReason(graph, vertex, pressing, readings), skew,
+                    why(vertex, pressing, readings, windowFull));
         }
         // Every backpressured vertex only feeds backpressured ones, down to the last one here.
         Vertex last = null;
@@ -88,7 +134,7 @@ public final class Diagnosis {
             reason = last.name + " is backpressured and no vertex after it is; its downstream may run in another"
                     + " JVM (TaskManager): run chokepoint there" + GUESSED;
         }
-        return new Diagnosis(graph, readings, null, reason, skew);
+        return new Diagnosis(graph, readings, null, reason, skew, Why.NO_ORIGIN);
     }
 
     static final String GUESSED = " (job order guessed: the agent does not report the job topology)";
@@ -122,6 +168,186 @@ public final class Diagnosis {
             reason.append(GUESSED);
         }
         return reason.toString();
+    }
+
+    /** The origin's cause, evidence and bottleneck subtasks. */
+    private static final class Why {
+        static final Why NO_ORIGIN = new Why(null, List.of(), List.of());
+
+        final Cause cause;
+        final List<String> evidence;
+        /** 0-based indexes. */
+        final List<Integer> subtasks;
+
+        Why(Cause cause, List<String> evidence, List<TaskSnapshot> subtasks) {
+            this.cause = cause;
+            this.evidence = evidence;
+            this.subtasks = subtasks.stream().map(t -> t.subtask).collect(Collectors.toList());
+        }
+    }
+
+    /**
+     * Why the origin is slow. Until the window is full: UNKNOWN. Then SKEW when some of its subtasks
+     * are busy and others hardly; NETWORK when the seed's tables say "potential network bottleneck"
+     * for an input that presses on it and it reads over remote channels; otherwise the largest
+     * cause of the busy time, summed over its bottleneck subtasks (UNKNOWN when they are not busy).
+     */
+    private static Why why(Vertex origin, List<Vertex> pressing, List<PoolReading> readings, boolean windowFull) {
+        List<TaskSnapshot> bottleneck = filter(origin.subtasks, t -> t.busyRatio >= BOTTLENECK_BUSY);
+        if (bottleneck.isEmpty()) {
+            bottleneck = origin.subtasks;
+        }
+        if (!windowFull) {
+            List<String> evidence = new ArrayList<>();
+            Cause provisional = dominant(bottleneck);
+            evidence.add("the window is not full yet (warming up): busy " + pct(mean(bottleneck, t -> t.busyRatio))
+                    + " so far" + (provisional == null ? "" : ", " + provisional + " "
+                    + pct(mean(bottleneck, t -> t.ratio(provisional))) + " (provisional)"));
+            return new Why(Cause.UNKNOWN, evidence, bottleneck);
+        }
+
+        List<TaskSnapshot> busy = filter(origin.subtasks, t -> t.busyRatio >= SKEW_BUSY);
+        List<TaskSnapshot> notBusy = filter(origin.subtasks, t -> t.busyRatio <= SKEW_IDLE);
+        if (!busy.isEmpty() && !notBusy.isEmpty()) {
+            List<String> evidence = new ArrayList<>();
+            evidence.add(recordShares(origin));
+            Cause busyCause = dominant(busy);
+            if (busyCause != null) {
+                evidence.add(subtasks(busy) + ": " + headline(busy, busyCause));
+            }
+            return new Why(Cause.SKEW, evidence, busy);
+        }
+
+        for (Vertex input : pressing) {
+            PoolReading reading = readings.stream()
+                    .filter(r -> r.edge.upstream == input && r.edge.downstream == origin).findFirst().orElse(null);
+            List<TaskSnapshot> remote = filter(origin.subtasks, t -> t.remoteInputChannels > 0);
+            if (reading != null && reading.verdict == PoolReading.Verdict.NETWORK_BOTTLENECK && !remote.isEmpty()) {
+                List<String> evidence = new ArrayList<>();
+                evidence.add(input.name + " -> " + origin.name + ": " + reading.verdict.text + " (" + reading.usages() + ")");
+                evidence.add(remote.stream().map(t -> "subtask " + t.subtask + " reads " + t.remoteInputChannels
+                                + " remote input channel" + (t.remoteInputChannels > 1 ? "s" : ""))
+                        .collect(Collectors.joining(", ")));
+                return new Why(Cause.NETWORK, evidence, remote);
+            }
+        }
+
+        Cause cause = dominant(bottleneck);
+        if (cause == null) {
+            double busyShare = mean(bottleneck, t -> t.busyRatio);
+            return new Why(Cause.UNKNOWN, List.of(busyShare > 0
+                    ? "busy " + pct(busyShare) + " but no cause of it reported"
+                    : "busy 0%: no busy samples to tell why"), bottleneck);
+        }
+        List<String> evidence = new ArrayList<>();
+        evidence.add(headline(bottleneck, cause));
+        TaskSnapshot busiest = bottleneck.stream().max(Comparator.comparingDouble(t -> nanToZero(t.busyRatio)))
+                .orElseThrow();
+        String share = pct(mean(bottleneck, t -> t.ratio(cause)));
+        String topFrame = busiest.hotFrames.isEmpty() ? null : busiest.hotFrames.get(0);
+        String atTopFrame = topFrame == null ? "" : " (top frame " + topFrame + ")";
+        switch (cause) {
+            case CPU:
+            case OTHER:
+                if (!busiest.hotFrames.isEmpty()) {
+                    evidence.add("hot frames of subtask " + busiest.subtask + ": " + String.join(", ", busiest.hotFrames));
+                }
+                break;
+            case GC:
+                evidence.add("GC pauses " + share + " of the time (JVM-wide)");
+                break;
+            case LOCK:
+                evidence.add(lockEvidence(bottleneck, origin.subtasks));
+                break;
+            case IO:
+                evidence.add("running but off the CPU " + share + " (socket or file I/O)" + atTopFrame);
+                break;
+            case SLEEP:
+                evidence.add("Thread.sleep " + share + atTopFrame);
+                break;
+            case EXTERNAL_WAIT:
+                boolean async = bottleneck.stream().flatMap(t -> t.hotFrames.stream())
+                        .anyMatch(f -> f.contains(ASYNC_WAIT_OPERATOR));
+                evidence.add(async ? "async I/O queue full (" + ASYNC_WAIT_OPERATOR + "): the service it calls is the limit"
+                        : "waiting for another thread or system " + share + atTopFrame);
+                break;
+            default:
+                break;
+        }
+        return new Why(cause, evidence, bottleneck);
+    }
+
+    /** {@code busy 100%: CPU 97% (dev.x.Enrich.map 91% of busy samples)}: the frame for CPU and OTHER only. */
+    private static String headline(List<TaskSnapshot> subtasks, Cause cause) {
+        String line = "busy " + pct(mean(subtasks, t -> t.busyRatio)) + ": " + cause + " "
+                + pct(mean(subtasks, t -> t.ratio(cause)));
+        TaskSnapshot busiest = subtasks.stream().max(Comparator.comparingDouble(t -> nanToZero(t.busyRatio)))
+                .orElseThrow();
+        if ((cause == Cause.CPU || cause == Cause.OTHER) && !busiest.hotFrames.isEmpty()) {
+            line += " (" + busiest.hotFrames.get(0) + " of busy samples)";
+        }
+        return line;
+    }
+
+    /** The largest busy cause summed over the subtasks, the first of {@link #BUSY_CAUSES} on a tie; null when all are 0. */
+    private static Cause dominant(List<TaskSnapshot> subtasks) {
+        Map<Cause, Double> sums = new EnumMap<>(Cause.class);
+        for (Cause cause : BUSY_CAUSES) {
+            sums.put(cause, subtasks.stream().mapToDouble(t -> nanToZero(t.ratio(cause))).sum());
+        }
+        Cause best = null;
+        for (Cause cause : BUSY_CAUSES) {
+            if (sums.get(cause) > 0 && (best == null || sums.get(cause) > sums.get(best))) {
+                best = cause;
+            }
+        }
+        return best;
+    }
+
+    private static String lockEvidence(List<TaskSnapshot> bottleneck, List<TaskSnapshot> all) {
+        List<TaskSnapshot> candidates = new ArrayList<>(bottleneck);
+        candidates.sort(Comparator.comparingDouble((TaskSnapshot t) -> nanToZero(t.lockRatio)).reversed());
+        all.stream().filter(t -> !candidates.contains(t)).forEach(candidates::add);
+        for (TaskSnapshot task : candidates) {
+            if (task.lockOwner != null && !task.lockOwner.isEmpty()) {
+                String lock = task.lockClass == null || task.lockClass.isEmpty() ? "a lock" : task.lockClass;
+                return "blocked on " + lock + " held by '" + task.lockOwner + "'";
+            }
+        }
+        return "blocked on a lock whose owner the samples did not see";
+    }
+
+    /** {@code subtask 0 busy 100% with 88% of records, subtask 1 busy 4% with 12% of records}. */
+    private static String recordShares(Vertex vertex) {
+        long total = 0;
+        boolean known = true;
+        for (TaskSnapshot task : vertex.subtasks) {
+            known &= task.recordsIn >= 0;
+            total += Math.max(0, task.recordsIn);
+        }
+        boolean shares = known && total > 0;
+        long sum = total;
+        return vertex.subtasks.stream()
+                .map(t -> "subtask " + t.subtask + " busy " + pct(t.busyRatio)
+                        + (shares ? " with " + pct((double) t.recordsIn / sum) + " of records" : ""))
+                .collect(Collectors.joining(", "));
+    }
+
+    private static String subtasks(List<TaskSnapshot> tasks) {
+        return (tasks.size() == 1 ? "subtask " : "subtasks ")
+                + tasks.stream().map(t -> Integer.toString(t.subtask)).collect(Collectors.joining(", "));
+    }
+
+    private static List<TaskSnapshot> filter(List<TaskSnapshot> tasks, Predicate<TaskSnapshot> keep) {
+        return tasks.stream().filter(keep).collect(Collectors.toList());
+    }
+
+    private static double mean(List<TaskSnapshot> tasks, ToDoubleFunction<TaskSnapshot> value) {
+        return tasks.stream().mapToDouble(t -> nanToZero(value.applyAsDouble(t))).average().orElse(0);
+    }
+
+    private static String pct(double share) {
+        return String.format(Locale.ROOT, "%.0f%%", nanToZero(share) * 100);
     }
 
     static String describe(List<TaskSnapshot> tasks) {

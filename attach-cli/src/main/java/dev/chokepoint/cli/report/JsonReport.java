@@ -10,11 +10,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * {@code status --json}: one object per reading, on one line, with the field names of
  * {@link StatusJson}; NaN (a value the subtask does not have, e.g. the input pools of a source) is
- * {@code null}.
+ * {@code null}, and so are an unknown {@code recordsIn} (-1 in the MBean) and an empty {@code lockOwner}.
  */
 public final class JsonReport {
 
@@ -56,6 +57,22 @@ public final class JsonReport {
                     number(json, StatusJson.FLOATING_BUFFERS_USAGE, task.floatingBuffersUsage);
                     number(json, StatusJson.EXCLUSIVE_BUFFERS_USAGE, task.exclusiveBuffersUsage);
                     number(json, StatusJson.BACK_PRESSURED_TIME_MS_PER_SECOND, task.backPressuredTimeMsPerSecond);
+                    number(json, StatusJson.CPU_RATIO, task.cpuRatio);
+                    number(json, StatusJson.GC_RATIO, task.gcRatio);
+                    number(json, StatusJson.LOCK_RATIO, task.lockRatio);
+                    number(json, StatusJson.IO_RATIO, task.ioRatio);
+                    number(json, StatusJson.SLEEP_RATIO, task.sleepRatio);
+                    number(json, StatusJson.EXTERNAL_WAIT_RATIO, task.externalWaitRatio);
+                    number(json, StatusJson.OTHER_BUSY_RATIO, task.otherBusyRatio);
+                    string(json, StatusJson.CAUSE, task.cause == null ? null : task.cause.name());
+                    string(json, StatusJson.LOCK_OWNER, task.lockOwner == null || task.lockOwner.isEmpty()
+                            ? null : task.lockOwner);
+                    strings(json, StatusJson.HOT_FRAMES, task.hotFrames);
+                    if (task.recordsIn < 0) {
+                        json.writeNullField(StatusJson.RECORDS_IN);
+                    } else {
+                        json.writeNumberField(StatusJson.RECORDS_IN, task.recordsIn);
+                    }
                     json.writeEndObject();
                 }
                 json.writeEndArray();
@@ -70,12 +87,36 @@ public final class JsonReport {
                 json.writeStringField(StatusJson.VERTEX, origin.name);
             }
             json.writeStringField(StatusJson.REASON, snapshot.diagnosis.reason);
+            Diagnosis diagnosis = snapshot.diagnosis;
+            string(json, StatusJson.CAUSE, diagnosis.cause == null ? null : diagnosis.cause.name());
+            strings(json, StatusJson.EVIDENCE, diagnosis.evidence);
+            json.writeArrayFieldStart(StatusJson.SUBTASKS);
+            for (int subtask : diagnosis.bottleneckSubtasks) {
+                json.writeNumber(subtask);
+            }
+            json.writeEndArray();
             json.writeEndObject();
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private static void string(JsonGenerator json, String field, String value) throws IOException {
+        if (value == null) {
+            json.writeNullField(field);
+        } else {
+            json.writeStringField(field, value);
+        }
+    }
+
+    private static void strings(JsonGenerator json, String field, List<String> values) throws IOException {
+        json.writeArrayFieldStart(field);
+        for (String value : values) {
+            json.writeString(value);
+        }
+        json.writeEndArray();
     }
 
     private static void number(JsonGenerator json, String field, double value) throws IOException {

@@ -22,7 +22,7 @@ public final class Snapshot {
         this.timestampMillis = timestampMillis;
         this.settings = settings;
         this.tasks = Collections.unmodifiableList(tasks);
-        this.diagnosis = Diagnosis.of(tasks);
+        this.diagnosis = Diagnosis.of(tasks, windowFull());
     }
 
     /** The fewest samples any subtask has (0 without subtasks). */

@@ -1,6 +1,7 @@
 package dev.chokepoint.cli.report;
 
 import dev.chokepoint.api.BackPressureLevel;
+import dev.chokepoint.api.Cause;
 import dev.chokepoint.cli.jmx.AgentSettings;
 import dev.chokepoint.cli.jmx.TaskSnapshot;
 
@@ -23,7 +24,7 @@ public final class TableReport {
     private static final String DIM = "\u001b[2m";
 
     private static final String FIRST_COLUMN = "VERTEX / SUBTASK";
-    static final String COLUMNS = "LEVEL  RATIO   HARD   SOFT   BUSY   IDLE  OUTPOOL  INPOOL  FLOAT   EXCL  BP ms/s";
+    static final String COLUMNS = "LEVEL  RATIO   HARD   SOFT   BUSY   IDLE  OUTPOOL  INPOOL  FLOAT   EXCL  BP ms/s  CAUSE";
 
     private final boolean color;
 
@@ -60,7 +61,7 @@ public final class TableReport {
                         + num(task.softBackPressureRatio) + " " + num(task.busyRatio) + " " + num(task.idleRatio)
                         + "  " + pct(task.outPoolUsage, 7) + " " + pct(task.inPoolUsage, 7) + " "
                         + pct(task.floatingBuffersUsage, 6) + " " + pct(task.exclusiveBuffersUsage, 6) + " "
-                        + ms(task.backPressuredTimeMsPerSecond));
+                        + ms(task.backPressuredTimeMsPerSecond) + "  " + cause(task.cause));
             }
         }
         lines.add("");
@@ -72,7 +73,12 @@ public final class TableReport {
         }
         lines.add(order.toString());
         if (diagnosis.origin != null) {
-            lines.add("  origin: " + red(diagnosis.origin.name) + " - " + diagnosis.reason);
+            // The reason first, as before: scripts and tests look for "origin: <name> - <name> is not backpressured".
+            lines.add("  origin: " + red(diagnosis.origin.name) + " - " + diagnosis.reason
+                    + (diagnosis.evidence.isEmpty() ? "" : " - cause " + diagnosis.cause + ": " + diagnosis.evidence.get(0)));
+            lines.add("  why: " + red(diagnosis.cause.name()) + (diagnosis.evidence.isEmpty() ? ""
+                    : ": " + String.join("; ", diagnosis.evidence)));
+            lines.add("  what to do: " + diagnosis.advice());
         } else {
             lines.add("  origin: none - " + diagnosis.reason);
         }
@@ -115,6 +121,11 @@ public final class TableReport {
 
     private static String subtaskLabel(TaskSnapshot task) {
         return "  " + (task.thread != null ? task.thread : task.vertex + " (" + Diagnosis.label(task) + ")");
+    }
+
+    /** The CAUSE column: the subtask's dominant busy cause, {@code -} when it is hardly busy. */
+    private static String cause(Cause cause) {
+        return cause == null || cause == Cause.NONE ? "-" : cause.name();
     }
 
     private String verdict(PoolReading.Verdict verdict) {

@@ -46,7 +46,10 @@ class JsonReportTest {
         assertEquals(List.of(StatusJson.SUBTASK, StatusJson.THREAD, StatusJson.BACKPRESSURE_LEVEL, StatusJson.RATIO,
                 StatusJson.HARD_RATIO, StatusJson.SOFT_RATIO, StatusJson.IDLE_RATIO, StatusJson.BUSY_RATIO,
                 StatusJson.OUT_POOL_USAGE, StatusJson.IN_POOL_USAGE, StatusJson.FLOATING_BUFFERS_USAGE,
-                StatusJson.EXCLUSIVE_BUFFERS_USAGE, StatusJson.BACK_PRESSURED_TIME_MS_PER_SECOND),
+                StatusJson.EXCLUSIVE_BUFFERS_USAGE, StatusJson.BACK_PRESSURED_TIME_MS_PER_SECOND,
+                StatusJson.CPU_RATIO, StatusJson.GC_RATIO, StatusJson.LOCK_RATIO, StatusJson.IO_RATIO,
+                StatusJson.SLEEP_RATIO, StatusJson.EXTERNAL_WAIT_RATIO, StatusJson.OTHER_BUSY_RATIO, StatusJson.CAUSE,
+                StatusJson.LOCK_OWNER, StatusJson.HOT_FRAMES, StatusJson.RECORDS_IN),
                 new ArrayList<>(subtask.keySet()));
         assertEquals(0L, subtask.get(StatusJson.SUBTASK));
         assertEquals("Source: S (1/1)#0", subtask.get(StatusJson.THREAD));
@@ -54,8 +57,65 @@ class JsonReportTest {
         assertNull(subtask.get(StatusJson.IN_POOL_USAGE), "a source has no input pools: NaN is null");
         assertEquals("Map", ((Map<?, ?>) vertices.get(1)).get(StatusJson.NAME));
         Map<?, ?> origin = (Map<?, ?>) json.get(StatusJson.ORIGIN);
+        assertEquals(List.of(StatusJson.VERTEX, StatusJson.REASON, StatusJson.CAUSE, StatusJson.EVIDENCE,
+                StatusJson.SUBTASKS), new ArrayList<>(origin.keySet()));
         assertEquals("Map", origin.get(StatusJson.VERTEX));
         assertEquals(String.class, origin.get(StatusJson.REASON).getClass());
+        assertEquals("CPU", origin.get(StatusJson.CAUSE));
+        assertEquals(List.of("busy 90%: CPU 90%"), origin.get(StatusJson.EVIDENCE));
+        assertEquals(List.of(0L), origin.get(StatusJson.SUBTASKS));
+    }
+
+    @Test
+    void theCausesOfEachSubtaskAndWhyTheOriginIsSlow() throws IOException {
+        Snapshot snapshot = new Snapshot(42, "0.1.0-test", 1700000000000L, AgentSettings.DEFAULTS, List.of(
+                task("Source: S", 0, 1).ratio(1.0).out(1.0).dataSets(List.of("s"), List.of()).build(),
+                task("Locked", 0, 2).causes(0.05, 0.01, 0.7, 0.02, 0.03, 0.04, 0.1).recordsIn(1234)
+                        .lock("java.lang.Object", "cache-refresher").hotFrames("dev.x.Cache.get 75%", "dev.x.Cache.put 20%")
+                        .dataSets(List.of(), List.of("s")).build(),
+                task("Locked", 1, 2).causes(0.01, 0, 0.02, 0, 0, 0, 0)
+                        .dataSets(List.of(), List.of("s")).build()));
+        Map<?, ?> json = (Map<?, ?>) parse(JsonReport.render(snapshot));
+
+        Map<?, ?> locked = (Map<?, ?>) ((List<?>) json.get(StatusJson.VERTICES)).get(1);
+        Map<?, ?> busy = (Map<?, ?>) ((List<?>) locked.get(StatusJson.SUBTASKS)).get(0);
+        assertEquals(0.05, busy.get(StatusJson.CPU_RATIO));
+        assertEquals(0.01, busy.get(StatusJson.GC_RATIO));
+        assertEquals(0.7, busy.get(StatusJson.LOCK_RATIO));
+        assertEquals(0.02, busy.get(StatusJson.IO_RATIO));
+        assertEquals(0.03, busy.get(StatusJson.SLEEP_RATIO));
+        assertEquals(0.04, busy.get(StatusJson.EXTERNAL_WAIT_RATIO));
+        assertEquals(0.1, busy.get(StatusJson.OTHER_BUSY_RATIO));
+        assertEquals("LOCK", busy.get(StatusJson.CAUSE));
+        assertEquals("cache-refresher", busy.get(StatusJson.LOCK_OWNER));
+        assertEquals(List.of("dev.x.Cache.get 75%", "dev.x.Cache.put 20%"), busy.get(StatusJson.HOT_FRAMES));
+        assertEquals(1234L, busy.get(StatusJson.RECORDS_IN));
+        Map<?, ?> calm = (Map<?, ?>) ((List<?>) locked.get(StatusJson.SUBTASKS)).get(1);
+        assertEquals("NONE", calm.get(StatusJson.CAUSE));
+        assertNull(calm.get(StatusJson.LOCK_OWNER), "waited for no lock: null");
+        assertEquals(List.of(), calm.get(StatusJson.HOT_FRAMES));
+        assertNull(calm.get(StatusJson.RECORDS_IN), "RecordsIn -1 (unknown): null");
+
+        Map<?, ?> origin = (Map<?, ?>) json.get(StatusJson.ORIGIN);
+        assertEquals("Locked", origin.get(StatusJson.VERTEX));
+        assertEquals("SKEW", origin.get(StatusJson.CAUSE));
+        assertEquals(List.of("subtask 0 busy 95%, subtask 1 busy 3%", "subtask 0: busy 95%: LOCK 70%"),
+                origin.get(StatusJson.EVIDENCE));
+        assertEquals(List.of(0L), origin.get(StatusJson.SUBTASKS));
+    }
+
+    @Test
+    void withoutAnOriginItsCauseIsNull() throws IOException {
+        Snapshot calm = new Snapshot(42, "0.1.0-test", 1700000000000L, AgentSettings.DEFAULTS,
+                List.of(task("Source: S", 0, 1).build()));
+        Map<?, ?> origin = (Map<?, ?>) ((Map<?, ?>) parse(JsonReport.render(calm))).get(StatusJson.ORIGIN);
+
+        assertEquals(List.of(StatusJson.VERTEX, StatusJson.REASON, StatusJson.CAUSE, StatusJson.EVIDENCE,
+                StatusJson.SUBTASKS), new ArrayList<>(origin.keySet()));
+        assertNull(origin.get(StatusJson.VERTEX));
+        assertNull(origin.get(StatusJson.CAUSE));
+        assertEquals(List.of(), origin.get(StatusJson.EVIDENCE));
+        assertEquals(List.of(), origin.get(StatusJson.SUBTASKS));
     }
 
     /**
@@ -69,15 +129,20 @@ class JsonReportTest {
                 + "{\"subtask\":0,\"thread\":\"Source: S (1/1)#0\",\"backpressureLevel\":\"HIGH\",\"ratio\":0.75,"
                 + "\"hardRatio\":0.375,\"softRatio\":0.375,\"idleRatio\":0.15,\"busyRatio\":0.1,\"outPoolUsage\":1.0,"
                 + "\"inPoolUsage\":null,\"floatingBuffersUsage\":null,\"exclusiveBuffersUsage\":null,"
-                + "\"backPressuredTimeMsPerSecond\":750.0}]},"
+                + "\"backPressuredTimeMsPerSecond\":750.0,\"cpuRatio\":0.1,\"gcRatio\":0.0,\"lockRatio\":0.0,"
+                + "\"ioRatio\":0.0,\"sleepRatio\":0.0,\"externalWaitRatio\":0.0,\"otherBusyRatio\":0.0,"
+                + "\"cause\":\"NONE\",\"lockOwner\":null,\"hotFrames\":[],\"recordsIn\":null}]},"
                 + "{\"name\":\"Map\",\"backpressureLevel\":\"OK\",\"ratio\":0.0,\"subtasks\":["
                 + "{\"subtask\":0,\"thread\":\"Map (1/1)#0\",\"backpressureLevel\":\"OK\",\"ratio\":0.0,"
                 + "\"hardRatio\":0.0,\"softRatio\":0.0,\"idleRatio\":0.09999999999999998,\"busyRatio\":0.9,"
                 + "\"outPoolUsage\":0.2,\"inPoolUsage\":0.0,\"floatingBuffersUsage\":0.0,\"exclusiveBuffersUsage\":0.0,"
-                + "\"backPressuredTimeMsPerSecond\":0.0}]}],"
+                + "\"backPressuredTimeMsPerSecond\":0.0,\"cpuRatio\":0.9,\"gcRatio\":0.0,\"lockRatio\":0.0,"
+                + "\"ioRatio\":0.0,\"sleepRatio\":0.0,\"externalWaitRatio\":0.0,\"otherBusyRatio\":0.0,"
+                + "\"cause\":\"CPU\",\"lockOwner\":null,\"hotFrames\":[],\"recordsIn\":null}]}],"
                 + "\"origin\":{\"vertex\":\"Map\",\"reason\":\"Map is not backpressured (OK 0.00) but its input Source: S"
                 + " is (HIGH 0.75); it is busy 90% of the time; pools: input usages all 0 (local channels only): the pools"
-                + " cannot tell, the samples do (job order guessed: the agent does not report the job topology)\"}}",
+                + " cannot tell, the samples do (job order guessed: the agent does not report the job topology)\","
+                + "\"cause\":\"CPU\",\"evidence\":[\"busy 90%: CPU 90%\"],\"subtasks\":[0]}}",
                 JsonReport.render(sourceAndMap()));
     }
 

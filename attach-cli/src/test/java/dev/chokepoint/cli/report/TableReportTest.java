@@ -1,5 +1,6 @@
 package dev.chokepoint.cli.report;
 
+import dev.chokepoint.api.Cause;
 import dev.chokepoint.cli.jmx.AgentSettings;
 import dev.chokepoint.cli.jmx.TaskSnapshot;
 import org.junit.jupiter.api.Test;
@@ -38,17 +39,19 @@ class TableReportTest {
                 "Chokepoint 0.1.0-test - JVM 42",
                 "window 100/100 samples",
                 "",
-                "VERTEX / SUBTASK     LEVEL  RATIO   HARD   SOFT   BUSY   IDLE  OUTPOOL  INPOOL  FLOAT   EXCL  BP ms/s",
+                "VERTEX / SUBTASK     LEVEL  RATIO   HARD   SOFT   BUSY   IDLE  OUTPOOL  INPOOL  FLOAT   EXCL  BP ms/s  CAUSE",
                 "Source: S            HIGH    0.75",
-                "  Source: S (1/1)#0  HIGH    0.75   0.38   0.38   0.10   0.15     100%       -      -      -     750",
+                "  Source: S (1/1)#0  HIGH    0.75   0.38   0.38   0.10   0.15     100%       -      -      -     750  -",
                 "Map                  OK      0.00",
-                "  Map (1/1)#0        OK      0.00   0.00   0.00   0.90   0.10      20%      0%     0%     0%       0",
+                "  Map (1/1)#0        OK      0.00   0.00   0.00   0.90   0.10      20%      0%     0%     0%       0  CPU",
                 "",
                 "Where it comes from  (job order guessed)",
                 "  job order: Source: S HIGH -> Map OK",
                 "  origin: Map - Map is not backpressured (OK 0.00) but its input Source: S is (HIGH 0.75); it is busy 90%"
                         + " of the time; pools: input usages all 0 (local channels only): the pools cannot tell, the samples"
-                        + " do (job order guessed: the agent does not report the job topology)",
+                        + " do (job order guessed: the agent does not report the job topology) - cause CPU: busy 90%: CPU 90%",
+                "  why: CPU: busy 90%: CPU 90%",
+                "  what to do: " + Cause.CPU.advice(),
                 "  Source: S -> Map: input usages all 0 (local channels only): the pools cannot tell, the samples do",
                 "      Source: S outPool 100%; Map inPool 0%, floating 0%, exclusive 0%, outPool 20%",
                 "      table 1: inPool low, outPool low: fine",
@@ -57,6 +60,38 @@ class TableReportTest {
                 "ratio = (hard + soft) samples / samples: hard = blocked in a buffer request, soft = waiting for work with"
                         + " an output pool full;  OK <= 0.10 < LOW <= 0.50 < HIGH;  pool usage high >= 80%"),
                 String.join("\n", render(AgentSettings.DEFAULTS, SOURCE_AND_MAP)));
+    }
+
+    @Test
+    void theOriginsCauseEvidenceAndAdviceAndEachSubtasksCause() {
+        List<String> lines = render(AgentSettings.DEFAULTS, List.of(
+                task("Source: S", 0, 1).ratio(0.9).out(1.0).dataSets(List.of("s"), List.of()).build(),
+                task("Locked", 0, 2).causes(0.05, 0, 0.9, 0, 0, 0, 0).hotFrames("dev.x.Cache.get 95%")
+                        .dataSets(List.of(), List.of("s")).build(),
+                task("Locked", 1, 2).causes(0.05, 0, 0.8, 0, 0, 0, 0).lock("java.lang.Object", "cache-refresher")
+                        .dataSets(List.of(), List.of("s")).build()));
+
+        assertEquals("  Source: S (1/1)#0  HIGH    0.90   0.45   0.45   0.10   0.00     100%       -      -      -     900  -",
+                lines.get(5));
+        assertEquals("  Locked (1/2)#0     OK      0.00   0.00   0.00   0.95   0.05        -       -      -      -       0  LOCK",
+                lines.get(7));
+        assertEquals("  Locked (2/2)#0     OK      0.00   0.00   0.00   0.85   0.15        -       -      -      -       0  LOCK",
+                lines.get(8));
+        int origin = lines.indexOf("  job order: Source: S HIGH -> Locked OK") + 1;
+        assertEquals("  origin: Locked - Locked is not backpressured (OK 0.00) but its input Source: S is (HIGH 0.90);"
+                + " it is busy 95% of the time; pools: potential network bottleneck - cause LOCK: busy 90%: LOCK 85%",
+                lines.get(origin));
+        assertEquals("  why: LOCK: busy 90%: LOCK 85%; blocked on java.lang.Object held by 'cache-refresher'",
+                lines.get(origin + 1));
+        assertEquals("  what to do: " + Cause.LOCK.advice(), lines.get(origin + 2));
+    }
+
+    @Test
+    void noOriginNoWhy() {
+        List<String> lines = render(AgentSettings.DEFAULTS, List.of(task("Source: S", 0, 1).build()));
+        assertTrue(lines.contains("  origin: none - no vertex is backpressured"), lines::toString);
+        assertTrue(lines.stream().noneMatch(l -> l.startsWith("  why: ") || l.startsWith("  what to do: ")),
+                lines::toString);
     }
 
     @Test
