@@ -40,6 +40,11 @@ public final class FlinkMetricsOracle {
     public static final String SOFT_BACK_PRESSURED_MS = "softBackPressuredTimeMsPerSecond"; // 1.15+
     public static final String HARD_BACK_PRESSURED_MS = "hardBackPressuredTimeMsPerSecond"; // 1.15+
     public static final String IDLE_MS = "idleTimeMsPerSecond";                             // a Gauge from 1.13 on (a Meter before)
+    public static final String BUSY_MS = "busyTimeMsPerSecond";                             // 1.13+; NaN for a legacy source
+    public static final String ACC_BUSY_MS = "accumulateBusyTimeMs";                        // 1.16+; NaN for a legacy source
+    public static final String ACC_IDLE_MS = "accumulateIdleTimeMs";                        // 1.16+
+    public static final String MAX_SOFT_BACK_PRESSURE_MS = "maxSoftBackPressureTimeMs";     // 1.16+
+    public static final String MAX_HARD_BACK_PRESSURE_MS = "maxHardBackPressureTimeMs";     // 1.16+
 
     /**
      * In the order read: the instantaneous pool usages first, so that they are read as close as
@@ -47,7 +52,8 @@ public final class FlinkMetricsOracle {
      */
     static final List<String> METRICS = Collections.unmodifiableList(Arrays.asList(
             OUT_POOL_USAGE, IN_POOL_USAGE, FLOATING_USAGE, EXCLUSIVE_USAGE, IS_BACK_PRESSURED,
-            BACK_PRESSURED_MS, SOFT_BACK_PRESSURED_MS, HARD_BACK_PRESSURED_MS, IDLE_MS));
+            BACK_PRESSURED_MS, SOFT_BACK_PRESSURED_MS, HARD_BACK_PRESSURED_MS, IDLE_MS, BUSY_MS, ACC_BUSY_MS, ACC_IDLE_MS,
+            MAX_SOFT_BACK_PRESSURE_MS, MAX_HARD_BACK_PRESSURE_MS));
 
     private final MBeanServerConnection mbeans;
 

@@ -1,0 +1,230 @@
+package dev.chokepoint.e2e;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.chokepoint.api.StatusJson;
+import dev.chokepoint.cli.jmx.ChokepointReader;
+import dev.chokepoint.cli.jmx.LocalJmxConnection;
+import dev.chokepoint.cli.jmx.TaskSnapshot;
+import dev.chokepoint.cli.report.Diagnosis;
+import dev.chokepoint.cli.testing.JavaProcess;
+import dev.chokepoint.cli.testing.LocalJvm;
+import dev.chokepoint.e2e.CauseJobs.Cause;
+import dev.chokepoint.e2e.FlinkMetricsOracle.TaskMetrics;
+import org.junit.jupiter.api.Test;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * One Flink job per cause of a slow operator, each bottleneck known by construction
+ * ({@link CauseJobs}), one after another in one child JVM with the agent: after the first window,
+ * the origin and its cause must be right in at least 95% of readings, in the agent's MBeans (read
+ * by the CLI's own diagnosis) and in the real CLI's {@code status --json}; and every subtask's busy
+ * and idle shares must agree with Flink's busy and idle time over the same span
+ * ({@link FlinkTimeShares}) within 0.1 in at least 95% of paired reads.
+ */
+public abstract class FlinkCauseScenario {
+
+    static final int READINGS = 20;
+    static final double AGREEMENT = 0.95;
+    static final double TOLERANCE = 0.1;
+    static final Duration POLL = Duration.ofMillis(500);
+    static final Duration WARM_UP = Duration.ofSeconds(60);
+    /** Samples x delay: a 3 s window, so that each job is judged within seconds of its start. */
+    static final String AGENT_ARGS = "samples=60,delay=50ms";
+    static final long WINDOW_MILLIS = 60 * 50;
+
+    /** The causes this version's run covers. */
+    protected Set<Cause> causes() {
+        return EnumSet.allOf(Cause.class);
+    }
+
+    @Test
+    void eachBottleneckIsTheOriginWithItsCauseAndBusyTimeAgreesWithFlink() throws Exception {
+        String label = getClass().getSimpleName();
+        List<String> failures = new ArrayList<>();
+        try (JavaProcess child = JavaProcess.builder(CauseJobs.class.getName())
+                .jvmArgs("-Xmx512m")
+                .javaagent(AGENT_ARGS)
+                .args("flinkJmx=true")
+                .logName(label)
+                .start()) {
+            child.awaitOutput("waiting for 'start <cause>'", Duration.ofSeconds(60));
+            OutputStream stdin = child.process().getOutputStream();
+            try (LocalJmxConnection jmx = LocalJvm.connect(child.pid())) {
+                ChokepointReader reader = new ChokepointReader(jmx.mbeans());
+                FlinkMetricsOracle oracle = new FlinkMetricsOracle(jmx.mbeans());
+                for (Cause cause : causes()) {
+                    try {
+                        judge(label + " " + cause, cause, child, stdin, reader, oracle);
+                    } catch (AssertionError e) {
+                        failures.add(cause + ": " + e.getMessage());
+                        System.out.printf("[%s %s] FAILED: %s%n", label, cause, e.getMessage());
+                    }
+                }
+            }
+            assertEquals(new ArrayList<String>(), failures, "child output in " + child.log());
+        }
+    }
+
+    private void judge(String label, Cause cause, JavaProcess child, OutputStream stdin, ChokepointReader reader,
+                       FlinkMetricsOracle oracle) throws Exception {
+        long start = System.nanoTime();
+        stdin.write(("start " + cause.name() + "\n").getBytes(StandardCharsets.UTF_8));
+        stdin.flush();
+        child.awaitOutput(CauseJobs.RECEIVING + " " + cause + " ", Duration.ofSeconds(90));
+        System.out.printf("[%s] job running after %.1f s%n", label, seconds(start));
+
+        // Warm-up: a full window for every subtask of the job, and Flink's shares over as long.
+        FlinkTimeShares shares = new FlinkTimeShares(WINDOW_MILLIS);
+        long deadline = System.nanoTime() + WARM_UP.toNanos();
+        List<TaskSnapshot> tasks;
+        while (true) {
+            tasks = jobTasks(reader.tasks(), cause);
+            Map<String, TaskMetrics> flink = oracle.read();
+            shares.attach(flink);
+            int expected = cause == Cause.QUEUE ? 6 : 8;
+            boolean full = tasks.size() == expected && tasks.stream().allMatch(t -> t.samples >= 60);
+            boolean flinkShares = tasks.stream().anyMatch(t -> {
+                TaskMetrics m = flink.get(FlinkMetricsOracle.key(t.vertex, t.subtask));
+                return m != null && m.has(FlinkTimeShares.BUSY_SHARE);
+            });
+            if (full && flinkShares) {
+                break;
+            }
+            assertTrue(System.nanoTime() < deadline, label + ": no full window with Flink's busy time after "
+                    + WARM_UP + ": " + tasks);
+            Thread.sleep(POLL.toMillis());
+        }
+        System.out.printf("[%s] warmed up after %.1f s%n", label, seconds(start));
+
+        int originRight = 0;
+        int paired = 0;
+        int agreed = 0;
+        List<String> wrong = new ArrayList<>();
+        for (int i = 0; i < READINGS; i++) {
+            tasks = jobTasks(reader.tasks(), cause);
+            Map<String, TaskMetrics> flink = oracle.read();
+            shares.attach(flink);
+            Diagnosis diagnosis = Diagnosis.of(tasks);
+            String origin = diagnosis.origin == null ? null : diagnosis.origin.name;
+            String found = diagnosis.origin == null ? null : String.valueOf(diagnosis.cause);
+            if (cause.vertex.equals(origin) && cause.expected.equals(found)) {
+                originRight++;
+            } else {
+                wrong.add("reading " + (i + 1) + ": origin " + origin + " cause " + found + " " + causes(tasks));
+            }
+            for (TaskSnapshot task : tasks) {
+                TaskMetrics metrics = flink.get(FlinkMetricsOracle.key(task.vertex, task.subtask));
+                if (metrics == null || !metrics.has(FlinkTimeShares.BUSY_SHARE)) {
+                    continue;
+                }
+                paired++;
+                double flinkBusy = metrics.number(FlinkTimeShares.BUSY_SHARE);
+                double flinkIdle = metrics.number(FlinkTimeShares.IDLE_SHARE);
+                if (Math.abs(flinkBusy - task.busyRatio) <= TOLERANCE && Math.abs(flinkIdle - task.idleRatio) <= TOLERANCE) {
+                    agreed++;
+                } else {
+                    wrong.add(String.format("reading %d: %s busy %.2f idle %.2f, Flink busy %.2f idle %.2f", i + 1,
+                            task.thread, task.busyRatio, task.idleRatio, flinkBusy, flinkIdle));
+                }
+            }
+            System.out.printf("[%s] reading %d: origin %s, cause %s; %s%n", label, i + 1, origin, found, causes(tasks));
+            Thread.sleep(POLL.toMillis());
+        }
+        String cli = statusJson(child.pid());
+        System.out.printf("[%s] status --json: %s%n", label, cli);
+        assertTrue(originRight >= Math.ceil(AGREEMENT * READINGS), label + ": origin and cause right in " + originRight
+                + " of " + READINGS + " readings (expected " + cause.vertex + " " + cause.expected + "): " + wrong);
+        if (cause != Cause.GC) {
+            // The GC job stops the child JVM 90% of the time, the JMX reads of Flink's counters too:
+            // a read's values are then taken up to a pause apart, and the shares over a 3 s span
+            // are off by as much. Its origin and cause are still checked above.
+            assertTrue(paired > 0, label + ": no paired read of Flink's busy time");
+            assertTrue(agreed >= Math.ceil(AGREEMENT * paired), label + ": busy and idle agree with Flink's in "
+                    + agreed + " of " + paired + " paired reads: " + wrong);
+        }
+        assertEquals(cause.vertex + " " + cause.expected, cli, label + ": the CLI's status --json");
+    }
+
+    /** The subtasks of the running job: those of its own X vertex and of the vertices every job has. */
+    private static List<TaskSnapshot> jobTasks(List<TaskSnapshot> all, Cause cause) {
+        List<TaskSnapshot> tasks = new ArrayList<>();
+        for (TaskSnapshot task : all) {
+            boolean shared = task.vertex.equals(CauseJobs.SOURCE_VERTEX) || task.vertex.equals(CauseJobs.PARSE_VERTEX)
+                    || (cause != Cause.QUEUE && task.vertex.equals(CauseJobs.SINK_VERTEX));
+            if (shared || task.vertex.equals(cause.vertex)) {
+                tasks.add(task);
+            }
+        }
+        return tasks;
+    }
+
+    private static String causes(List<TaskSnapshot> tasks) {
+        Map<String, String> byThread = new LinkedHashMap<>();
+        for (TaskSnapshot task : tasks) {
+            byThread.put(task.thread, String.format("%s %s busy %.2f idle %.2f cpu %.2f io %.2f ext %.2f lock %.2f"
+                            + " sleep %.2f gc %.2f", task.backPressureLevel, task.cause, task.busyRatio, task.idleRatio,
+                    task.cpuRatio, task.ioRatio, task.externalWaitRatio, task.lockRatio, task.sleepRatio, task.gcRatio));
+        }
+        return byThread.toString();
+    }
+
+    /** The real CLI's {@code status --json}: the origin's vertex and cause, as {@code "<vertex> <cause>"}. */
+    private static String statusJson(long pid) throws Exception {
+        Path cli = Paths.get("..", "..", "attach-cli", "target", "chokepoint.jar").toAbsolutePath().normalize();
+        assertTrue(Files.isRegularFile(cli), "build the CLI first: " + cli);
+        Process status = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", cli.toString(), "status", Long.toString(pid), "--json",
+                "--agent", JavaProcess.agentJar().toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String json = new String(status.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(status.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, status.exitValue(), json);
+        String vertex = null;
+        String cause = null;
+        try (JsonParser parser = new JsonFactory().createParser(json)) {
+            int depth = 0;
+            String field = null;
+            boolean inOrigin = false;
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+                    depth++;
+                    inOrigin = depth == 2 && StatusJson.ORIGIN.equals(field);
+                } else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
+                    depth--;
+                    if (depth < 2) {
+                        inOrigin = false;
+                    }
+                } else if (token == JsonToken.FIELD_NAME) {
+                    field = parser.currentName();
+                } else if (inOrigin && depth == 2 && StatusJson.VERTEX.equals(field)) {
+                    vertex = parser.getText();
+                } else if (inOrigin && depth == 2 && StatusJson.CAUSE.equals(field)) {
+                    cause = parser.getText();
+                }
+            }
+        }
+        return vertex + " " + cause;
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+}
