@@ -129,7 +129,9 @@ public final class TaskMailbox {
             Field timer = Members.of(suspension.getClass()).field("suspensionTimer");
             return timer != null && timer.get(suspension) != null ? Wait.YIELD : Wait.FOR_WORK;
         } catch (Throwable t) {
-            unsupported("cannot read the mailbox's state: " + t);
+            AgentLog.errorOnce("flink:mailbox-state", "cannot read a task's mailbox state: " + t + " (reported once;"
+                    + " a thread parked in its mailbox then reads as busy, waiting on something of its own;"
+                    + " sampling goes on)");
             return Wait.NOT_MAILBOX;
         }
     }
