@@ -6,7 +6,6 @@ import dev.chokepoint.agent.instrument.ThreadWaits;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -25,6 +24,8 @@ public final class SubtaskRegistry {
     }
 
     private final Map<String, SubtaskState> subtasks = new HashMap<>();
+    /** The same states, for the per-tick walk over all of them (cheaper than a HashMap's). */
+    private final List<SubtaskState> all = new ArrayList<>();
     private final Listener listener;
     private int windowSize;
     private int checkpointsPerWindow = 2;
@@ -36,7 +37,13 @@ public final class SubtaskRegistry {
 
     /** The subtask of that name, or null when none has been seen yet. */
     public SubtaskState get(TaskThreadName name) {
-        return subtasks.get(name.subtaskName());
+        Object cached = name.aggregate();
+        if (cached instanceof SubtaskState && ((SubtaskState) cached).heldBy(this)) {
+            return (SubtaskState) cached;
+        }
+        SubtaskState state = subtasks.get(name.subtaskName());
+        name.aggregate(state);
+        return state;
     }
 
     /**
@@ -65,10 +72,13 @@ public final class SubtaskRegistry {
     public SubtaskState observe(SubtaskState known, TaskThreadName name, long tick, boolean isLegacySourceThread,
                                 long threadId, ThreadState threadState, ThreadWaits waits, String lockClass,
                                 String lockOwner, long nowNanos) {
-        SubtaskState state = known != null ? known : subtasks.get(name.subtaskName());
+        SubtaskState state = known != null ? known : get(name);
         if (state == null) {
             state = new SubtaskState(name, windowSize, checkpointsPerWindow);
+            state.holder = this;
             subtasks.put(name.subtaskName(), state);
+            all.add(state);
+            name.aggregate(state);
             listener.added(state);
         }
         state.observe(tick, isLegacySourceThread, threadId, threadState, waits, lockClass, lockOwner, nowNanos);
@@ -82,12 +92,16 @@ public final class SubtaskRegistry {
 
     /** As above; {@code checkpoint} (null on most ticks) has every subtask read its CPU time. */
     public void endTick(long tick, long tickNanos, SubtaskState.Checkpoint checkpoint) {
-        for (Iterator<SubtaskState> it = subtasks.values().iterator(); it.hasNext(); ) {
-            SubtaskState state = it.next();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            SubtaskState state = all.get(i);
             if (state.seenAt(tick)) {
                 state.closeTick(tickNanos, checkpoint);
             } else {
-                it.remove();
+                // Order does not matter: the last one takes its place.
+                all.set(i, all.get(all.size() - 1));
+                all.remove(all.size() - 1);
+                subtasks.remove(state.name().subtaskName());
+                state.markRemoved();
                 listener.removed(state);
             }
         }
@@ -102,7 +116,7 @@ public final class SubtaskRegistry {
     public void resize(int newWindowSize, int checkpoints) {
         windowSize = newWindowSize;
         checkpointsPerWindow = checkpoints;
-        for (SubtaskState state : subtasks.values()) {
+        for (SubtaskState state : all) {
             state.resize(newWindowSize, checkpoints);
         }
     }
@@ -113,9 +127,11 @@ public final class SubtaskRegistry {
 
     /** Forgets every subtask, telling the listener, e.g. when the agent stops. */
     public void clear() {
-        List<SubtaskState> all = new ArrayList<>(subtasks.values());
+        List<SubtaskState> gone = new ArrayList<>(all);
         subtasks.clear();
-        for (SubtaskState state : all) {
+        all.clear();
+        for (SubtaskState state : gone) {
+            state.markRemoved();
             listener.removed(state);
         }
     }

@@ -45,6 +45,9 @@ public final class SubtaskState {
     private ThreadWaits legacySourceWaits;
     private int ticksInWindow;
     private boolean bindAttempted;
+    private boolean removed;
+    /** Set by the registry that created it. */
+    SubtaskRegistry holder;
 
     // this tick's observations
     private long seenAtTick = -1;
@@ -140,6 +143,15 @@ public final class SubtaskState {
         return publishedWaits;
     }
 
+    /** The registry that holds this subtask now; a name that points here from elsewhere must look again. */
+    boolean heldBy(SubtaskRegistry registry) {
+        return !removed && holder == registry;
+    }
+
+    void markRemoved() {
+        removed = true;
+    }
+
     /** True until the sampler has tried to find this subtask's Flink task once. */
     public boolean needsBinding() {
         return !bindAttempted;
@@ -229,11 +241,20 @@ public final class SubtaskState {
         }
         hotFrames.expire(seenAtTick - window.size() + 1);
         if (checkpoint != null) {
-            long cpuNanos = cpuNanos(checkpoint.clock);
-            cpu.add(checkpoint.wallNanos, cpuNanos);
-            double rate = cpu.rate();
-            cpuFraction = Double.isNaN(rate) ? Double.NaN : Math.max(0.0, rate);
             gcFraction = checkpoint.gcFraction;
+            long kinds = snapshot;
+            int running = SampleWindow.count(kinds, SampleKind.BUSY) - SampleWindow.busyCount(busy, 0)
+                    - SampleWindow.busyCount(busy, 1) - SampleWindow.busyCount(busy, 2) - SampleWindow.busyCount(busy, 3);
+            if (running > 0) {
+                cpu.add(checkpoint.wallNanos, cpuNanos(checkpoint.clock));
+                double rate = cpu.rate();
+                cpuFraction = Double.isNaN(rate) ? Double.NaN : Math.max(0.0, rate);
+            } else if (!Double.isNaN(cpuFraction)) {
+                // Nothing ran in the window: the CPU time splits nothing, and is not worth a read
+                // (about 1 us a thread). It starts over when the subtask runs again.
+                cpu.clear();
+                cpuFraction = Double.NaN;
+            }
         }
         blockedTime.record(tickBlockedNanos, tickNanos);
         blockedMsPerSecond = blockedTime.msPerSecond();

@@ -19,6 +19,12 @@ public final class TaskThreadName {
     private final int parallelism;
     private final int attempt;
     private final boolean legacySourceThread;
+    /**
+     * What the aggregate step found for this name last (its subtask's state), kept here so that
+     * the sampler's per-thread, per-tick path needs no map lookup; the selector caches names for
+     * the threads' lives. Discover never reads it. Sampler thread only.
+     */
+    private Object aggregate;
 
     TaskThreadName(String subtaskName, String vertex, int subtask, int parallelism, int attempt,
                    boolean legacySourceThread) {
@@ -84,6 +90,15 @@ public final class TaskThreadName {
     /** True for the thread that runs a legacy {@code SourceFunction} on behalf of the subtask's task thread. */
     public boolean legacySourceThread() {
         return legacySourceThread;
+    }
+
+    /** See {@link #aggregate}: null, or what the aggregate step left here. */
+    public Object aggregate() {
+        return aggregate;
+    }
+
+    public void aggregate(Object found) {
+        aggregate = found;
     }
 
     @Override

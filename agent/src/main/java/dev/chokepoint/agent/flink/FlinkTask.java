@@ -8,7 +8,9 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.Future;
 
@@ -191,7 +193,7 @@ public final class FlinkTask {
      */
     public String[] producedPartitions() {
         try {
-            List<String> ids = new ArrayList<>();
+            Set<String> ids = new LinkedHashSet<>();
             for (WeakReference<Object> ref : partitions) {
                 addPartitionId(ref.get(), ids);
             }
@@ -205,7 +207,8 @@ public final class FlinkTask {
     /** The IDs of the result partitions this task's input channels read. */
     public String[] consumedPartitions() {
         try {
-            List<String> ids = new ArrayList<>();
+            // A set: a gate has a channel per producer subtask, most of them reading the same partition.
+            Set<String> ids = new LinkedHashSet<>();
             for (WeakReference<Object> ref : gates) {
                 Object gate = ref.get();
                 if (gate != null) {
@@ -222,7 +225,7 @@ public final class FlinkTask {
     }
 
     /** {@code ResultPartitionID.getPartitionId()}: the producer's partition, the same object on both sides. */
-    private static void addPartitionId(Object partitionOrChannel, List<String> ids) throws Exception {
+    private static void addPartitionId(Object partitionOrChannel, Set<String> ids) throws Exception {
         if (partitionOrChannel == null) {
             return;
         }
@@ -230,7 +233,7 @@ public final class FlinkTask {
         Object id = resultPartitionId == null ? null : resultPartitionId.invoke(partitionOrChannel);
         Method partitionId = id == null ? null : Members.of(id.getClass()).method("getPartitionId");
         Object intermediate = partitionId == null ? null : partitionId.invoke(id);
-        if (intermediate != null && !ids.contains(intermediate.toString())) {
+        if (intermediate != null) {
             ids.add(intermediate.toString());
         }
     }

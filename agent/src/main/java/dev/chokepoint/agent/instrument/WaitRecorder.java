@@ -3,18 +3,17 @@ package dev.chokepoint.agent.instrument;
 import dev.chokepoint.agent.log.AgentLog;
 import dev.chokepoint.bootstrap.ChokepointBridge;
 
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The bridge's handler: runs on Flink's threads, inside buffer requests. After a thread's first
- * request it allocates nothing, takes no lock and never throws: a failure is counted and logged
- * once, and the request goes on as if we were not there.
+ * request (which registers it, under the table's lock) it allocates nothing, takes no lock and
+ * never throws: a failure is counted and logged once, and the request goes on as if we were not there.
  */
 public final class WaitRecorder implements ChokepointBridge.Handler {
 
     private final ThreadLocal<ThreadWaits> current = new ThreadLocal<>();
-    private final ConcurrentHashMap<Long, ThreadWaits> byThreadId = new ConcurrentHashMap<>();
+    private final ThreadWaitsTable byThreadId = new ThreadWaitsTable();
     private final AtomicLong errors = new AtomicLong();
 
     @Override
@@ -57,11 +56,7 @@ public final class WaitRecorder implements ChokepointBridge.Handler {
 
     /** Forgets the threads that have ended, so that they leave nothing behind. */
     public void forgetEndedThreads() {
-        for (ThreadWaits waits : byThreadId.values()) {
-            if (waits.threadEnded()) {
-                byThreadId.remove(waits.threadId(), waits);
-            }
-        }
+        byThreadId.removeEnded();
     }
 
     public int threads() {
