@@ -92,7 +92,7 @@ public abstract class FlinkCauseScenario {
         System.out.printf("[%s] job running after %.1f s%n", label, seconds(start));
 
         // Warm-up: a full window for every subtask of the job, and Flink's shares over as long.
-        FlinkTimeShares shares = new FlinkTimeShares(WINDOW_MILLIS);
+        FlinkTimeShares shares = new FlinkTimeShares(WINDOW_MILLIS, TOLERANCE);
         long deadline = System.nanoTime() + WARM_UP.toNanos();
         List<TaskSnapshot> tasks;
         while (true) {

@@ -424,7 +424,7 @@ public abstract class FlinkBufferPoolScenario {
         long start = System.nanoTime();
         AtomicReference<Poll> last = new AtomicReference<>();
         // Flink's busy and idle time over the agent's window (FULL_WINDOW samples, 50 ms apart).
-        FlinkTimeShares shares = new FlinkTimeShares(FULL_WINDOW * 50L);
+        FlinkTimeShares shares = new FlinkTimeShares(FULL_WINDOW * 50L, BUSY_TOLERANCE);
         try (JavaProcess child = builder.start()) {
             System.out.printf("[%s] child JVM %d (%s), log %s%n", label, child.pid(), jobArgs, child.log());
             try {

@@ -12,11 +12,12 @@ import java.util.Map;
  * Flink's accumulated time gauges (1.16+: {@code accumulateBusyTimeMs}, {@code accumulateIdleTimeMs})
  * read at each poll: the delta over the span divided by the span. Flink's per-second gauges average
  * over up to 60 s and still carry a job's first seconds; these deltas do not. Flink adds a wait still
- * going on to its counts only every 5 s (its metric update), so a share is exact only for waits much
- * shorter than the span: a subtask whose back-pressured waits last a second or more (Flink's own
- * {@code maxSoft/HardBackPressureTimeMs}) gets no share, Flink's counts being behind by up to 5 s
- * there. A task backpressured by a slow consumer that frees one buffer every few seconds is such a
- * subtask; its levels are compared by the other checks.
+ * going on to its counts only at its end or at Flink's metric update (every 5 s), so at any moment
+ * its counts lag by up to the wait in progress, and a share over the span is off by up to the
+ * longest wait divided by the span. A subtask whose back-pressured waits (Flink's own
+ * {@code maxSoft/HardBackPressureTimeMs}, at either end of the span) reach half the tolerance times
+ * the span gets no share: a task backpressured by a slow consumer that frees a buffer every few
+ * hundred milliseconds is such a subtask, and its levels are compared by the other checks.
  */
 final class FlinkTimeShares {
 
@@ -24,14 +25,15 @@ final class FlinkTimeShares {
     static final String BUSY_SHARE = "busyShare";
     static final String IDLE_SHARE = "idleShare";
 
-    /** Back-pressured waits this long or longer make Flink's accumulated counts lag: no share then. */
-    static final double LONG_WAIT_MILLIS = 1000;
-
     private final long spanNanos;
+    /** Back-pressured waits this long or longer make Flink's accumulated counts lag too far: no share then. */
+    private final double longWaitMillis;
     private final Map<String, Deque<double[]>> history = new HashMap<>();
 
-    FlinkTimeShares(long spanMillis) {
+    /** @param tolerance how far a share may be off; waits that could put Flink's own share off by half as much are not compared */
+    FlinkTimeShares(long spanMillis, double tolerance) {
         this.spanNanos = spanMillis * 1_000_000L;
+        this.longWaitMillis = spanMillis * tolerance / 2;
     }
 
     /** Records this poll's accumulated times and attaches the shares over the span to each subtask that has them. */
@@ -46,7 +48,9 @@ final class FlinkTimeShares {
             }
             Deque<double[]> points = history.computeIfAbsent(entry.getKey() + "@" + metrics.attempt,
                     k -> new ArrayDeque<>());
-            points.addLast(new double[] {now, busy, idle});
+            double longestWait = Math.max(nanToZero(metrics.number(FlinkMetricsOracle.MAX_SOFT_BACK_PRESSURE_MS)),
+                    nanToZero(metrics.number(FlinkMetricsOracle.MAX_HARD_BACK_PRESSURE_MS)));
+            points.addLast(new double[] {now, busy, idle, longestWait});
             // Keep the newest point that is at least a span old, and the ones after it.
             while (points.size() > 1) {
                 double[] first = points.removeFirst();
@@ -56,13 +60,16 @@ final class FlinkTimeShares {
                 }
             }
             double[] from = points.peekFirst();
-            if (now - from[0] < spanNanos || metrics.number(FlinkMetricsOracle.MAX_SOFT_BACK_PRESSURE_MS) >= LONG_WAIT_MILLIS
-                    || metrics.number(FlinkMetricsOracle.MAX_HARD_BACK_PRESSURE_MS) >= LONG_WAIT_MILLIS) {
+            if (now - from[0] < spanNanos || longestWait >= longWaitMillis || from[3] >= longWaitMillis) {
                 continue;
             }
             double elapsedMillis = (now - from[0]) / 1e6;
             metrics.values.put(BUSY_SHARE, Math.max(0, Math.min(1, (busy - from[1]) / elapsedMillis)));
             metrics.values.put(IDLE_SHARE, Math.max(0, Math.min(1, (idle - from[2]) / elapsedMillis)));
         }
+    }
+
+    private static double nanToZero(double value) {
+        return Double.isNaN(value) ? 0.0 : value;
     }
 }
