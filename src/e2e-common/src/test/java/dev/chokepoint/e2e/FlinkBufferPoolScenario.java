@@ -95,8 +95,6 @@ public abstract class FlinkBufferPoolScenario {
     static final double RATIO_SLACK = 0.015;
     /** Agreement of the agent's BackPressureRatio with Flink's ratio, where this version has one. */
     static final double RATIO_TOLERANCE = 0.1;
-    /** Busy and idle shares, ours against Flink's over the same span. */
-    static final double BUSY_TOLERANCE = 0.1;
 
     static final String OK = BackPressureLevel.OK.name();
     static final String LOW = BackPressureLevel.LOW.name();
@@ -423,8 +421,6 @@ public abstract class FlinkBufferPoolScenario {
         }
         long start = System.nanoTime();
         AtomicReference<Poll> last = new AtomicReference<>();
-        // Flink's busy and idle time over the agent's window (FULL_WINDOW samples, 50 ms apart).
-        FlinkTimeShares shares = new FlinkTimeShares(FULL_WINDOW * 50L, BUSY_TOLERANCE);
         try (JavaProcess child = builder.start()) {
             System.out.printf("[%s] child JVM %d (%s), log %s%n", label, child.pid(), jobArgs, child.log());
             try {
@@ -447,7 +443,7 @@ public abstract class FlinkBufferPoolScenario {
                             .pollDelay(Duration.ZERO)
                             .pollInterval(Duration.ofMillis(500))
                             .untilAsserted(() -> {
-                                Poll poll = poll(reader, oracle, rest, shares, start, last);
+                                Poll poll = poll(reader, oracle, rest, start, last);
                                 System.out.printf("[%s] warm-up %5.1f s%n%s", label, poll.at, table(scenario, poll));
                                 assertComplete(scenario, poll);
                                 assertOwnContract(scenario, poll);
@@ -464,7 +460,7 @@ public abstract class FlinkBufferPoolScenario {
                             .pollDelay(POLL_INTERVAL)
                             .pollInterval(POLL_INTERVAL)
                             .until(() -> {
-                                Poll poll = poll(reader, oracle, rest, shares, start, last);
+                                Poll poll = poll(reader, oracle, rest, start, last);
                                 System.out.printf("[%s] read %d at %5.1f s%n%s", label, polls.size() + 1, poll.at,
                                         table(scenario, poll));
                                 try {
@@ -574,13 +570,12 @@ public abstract class FlinkBufferPoolScenario {
     }
 
     private static Poll poll(ChokepointReader reader, FlinkMetricsOracle oracle, FlinkRestBackPressure rest,
-                             FlinkTimeShares shares, long start, AtomicReference<Poll> last) throws Exception {
+                             long start, AtomicReference<Poll> last) throws Exception {
         Map<String, TaskSnapshot> ours = new TreeMap<>();
         for (TaskSnapshot task : reader.tasks()) {
             ours.put(FlinkMetricsOracle.key(task.vertex, task.subtask), task);
         }
         Map<String, TaskMetrics> flink = oracle.read();
-        shares.attach(flink);
         if (rest != null) {
             rest.addTo(flink);
         }
@@ -751,12 +746,6 @@ public abstract class FlinkBufferPoolScenario {
         comparisons.put(TaskAttributes.BACK_PRESSURED_TIME_MS_PER_SECOND, (s, o, f) -> f.has(HARD_BACK_PRESSURED_MS)
                 ? level(o.backPressuredTimeMsPerSecond / 1000).equals(level(f.number(HARD_BACK_PRESSURED_MS) / 1000))
                 : null);
-        // Flink 1.16+: the busy and idle shares over the agent's window, within 0.1 (Flink counts a
-        // task that yields inside processing, e.g. to an async I/O operator, as busy; so must we).
-        comparisons.put("busy share", (s, o, f) -> f.has(FlinkTimeShares.BUSY_SHARE)
-                ? Math.abs(o.busyRatio - f.number(FlinkTimeShares.BUSY_SHARE)) <= BUSY_TOLERANCE : null);
-        comparisons.put("idle share", (s, o, f) -> f.has(FlinkTimeShares.IDLE_SHARE)
-                ? Math.abs(o.idleRatio - f.number(FlinkTimeShares.IDLE_SHARE)) <= BUSY_TOLERANCE : null);
         // Flink 1.13+: time waiting for input, for the tasks that have an input.
         comparisons.put("idle", (s, o, f) -> f.has(IDLE_MS) && !s.isSource(o.vertex)
                 ? (o.idleRatio > HIGH_THRESHOLD) == (f.number(IDLE_MS) / 1000 > HIGH_THRESHOLD)
