@@ -53,9 +53,6 @@ final class Tick implements StackSampler.Sink {
     private int hotSeen;
     private long random = 0x9E3779B97F4A7C15L;
     private boolean hotTick;
-    /** The subtask {@link #mailbox} looked up last, and what it found. */
-    private TaskThreadName lookedUpName;
-    private SubtaskState lookedUp;
     private long ticksPerCheckpoint = 1;
     private long ticksPerHotRead = 1;
     private final FlinkProbes probes;
@@ -121,20 +118,12 @@ final class Tick implements StackSampler.Sink {
             sampler.finish(frames, config.depth(), this);
         } finally {
             enumerator.clear();
-            lookedUpName = null;
-            lookedUp = null;
         }
     }
 
-    /**
-     * The mailbox of the subtask's Flink task, once the subtask is bound and its task has built one.
-     * Remembers the subtask it looked up: the sampler reports most threads right away, and
-     * {@link #sampled} then needs no second lookup.
-     */
+    /** The mailbox of the subtask's Flink task, once the subtask is bound and its task has built one. */
     private TaskMailbox mailbox(TaskThreadName subtask) {
         SubtaskState known = registry.get(subtask);
-        lookedUpName = subtask;
-        lookedUp = known;
         FlinkTask task = known == null ? null : known.task();
         return task == null ? null : task.mailbox();
     }
@@ -145,8 +134,7 @@ final class Tick implements StackSampler.Sink {
                         String lockOwner) {
         boolean legacySource = subtask.legacySourceThread();
         long id = thread.getId();
-        SubtaskState known = subtask == lookedUpName ? lookedUp : null;
-        SubtaskState subtaskState = registry.observe(known, subtask, tick, legacySource, id, state, waits, lockClass,
+        SubtaskState subtaskState = registry.observe(subtask, tick, legacySource, id, state, waits, lockClass,
                 lockOwner, startNanos);
         binding.bindIfNeeded(subtaskState, thread, legacySource);
         if (hotTick && state.busy()) {

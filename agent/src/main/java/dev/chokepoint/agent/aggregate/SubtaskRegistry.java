@@ -61,18 +61,7 @@ public final class SubtaskRegistry {
     public SubtaskState observe(TaskThreadName name, long tick, boolean isLegacySourceThread, long threadId,
                                 ThreadState threadState, ThreadWaits waits, String lockClass, String lockOwner,
                                 long nowNanos) {
-        return observe(null, name, tick, isLegacySourceThread, threadId, threadState, waits, lockClass, lockOwner,
-                nowNanos);
-    }
-
-    /**
-     * As above, for a caller that has just looked the subtask up with {@link #get}: {@code known}
-     * (null when it was not there) saves a second lookup.
-     */
-    public SubtaskState observe(SubtaskState known, TaskThreadName name, long tick, boolean isLegacySourceThread,
-                                long threadId, ThreadState threadState, ThreadWaits waits, String lockClass,
-                                String lockOwner, long nowNanos) {
-        SubtaskState state = known != null ? known : get(name);
+        SubtaskState state = get(name);
         if (state == null) {
             state = new SubtaskState(name, windowSize, checkpointsPerWindow);
             state.holder = this;
