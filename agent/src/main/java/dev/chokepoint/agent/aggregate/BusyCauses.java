@@ -60,7 +60,7 @@ public final class BusyCauses {
         double sleep = (double) SampleWindow.busyCount(busySnapshot, 1) / samples;
         double external = (double) SampleWindow.busyCount(busySnapshot, 2) / samples;
         double other = (double) SampleWindow.busyCount(busySnapshot, 3) / samples;
-        double running = Math.max(0.0, busy - lock - sleep - external - other);
+        double running = Math.max(0, SampleWindow.runningCount(snapshot, busySnapshot)) / (double) samples;
         double g = Math.max(0.0, Math.min(1.0, gcFraction));
         double kept = 1.0 - g;
         double runningKept = running * kept;

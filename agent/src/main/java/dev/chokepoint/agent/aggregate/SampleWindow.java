@@ -69,6 +69,12 @@ public final class SampleWindow {
         return pack(counts[LOCKED], counts[SLEEPING], counts[EXTERNAL], counts[OTHER]);
     }
 
+    /** Busy samples whose thread was running: busy minus the other causes of {@code busySnapshot}. */
+    public static int runningCount(long snapshot, long busySnapshot) {
+        return count(snapshot, SampleKind.BUSY) - busyCount(busySnapshot, 0) - busyCount(busySnapshot, 1)
+                - busyCount(busySnapshot, 2) - busyCount(busySnapshot, 3);
+    }
+
     /** A count of {@link #busySnapshot()}: 0 locked, 1 sleeping, 2 waiting externally, 3 other. */
     public static int busyCount(long busySnapshot, int index) {
         return (int) (busySnapshot >>> (48 - 16 * index)) & 0xFFFF;

@@ -242,10 +242,7 @@ public final class SubtaskState {
         hotFrames.expire(seenAtTick - window.size() + 1);
         if (checkpoint != null) {
             gcFraction = checkpoint.gcFraction;
-            long kinds = snapshot;
-            int running = SampleWindow.count(kinds, SampleKind.BUSY) - SampleWindow.busyCount(busy, 0)
-                    - SampleWindow.busyCount(busy, 1) - SampleWindow.busyCount(busy, 2) - SampleWindow.busyCount(busy, 3);
-            if (running > 0) {
+            if (SampleWindow.runningCount(snapshot, busy) > 0) {
                 cpu.add(checkpoint.wallNanos, cpuNanos(checkpoint.clock));
                 double rate = cpu.rate();
                 cpuFraction = Double.isNaN(rate) ? Double.NaN : Math.max(0.0, rate);
