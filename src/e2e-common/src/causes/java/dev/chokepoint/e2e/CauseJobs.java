@@ -44,7 +44,7 @@ import java.util.concurrent.TimeUnit;
  * slow server on loopback, calls a slow service through async I/O (capacity 4), allocates hard
  * with a large live set (GC), or is slow in one subtask only (key skew). For {@code queue} the
  * sink is the bottleneck itself: it hands each record to a bounded queue a client drains slowly.
- * Chaining is off, so each operator runs in its own task thread. Flink 1.20 and 2.x.
+ * Chaining is off, so each operator runs in its own task thread. Flink 1.12, 1.20 and 2.x.
  */
 public final class CauseJobs {
 
