@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -71,6 +72,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  *       them, the kind of backpressure (soft/hard) and the hard backpressure time. Not every read:
  *       both sides are instantaneous reads of pools that the job keeps changing, taken a few
  *       milliseconds apart.</li>
+ *   <li>on Flink 1.16+, the busy and idle shares over two windows agree with Flink's accumulated
+ *       busy and idle time over the same span ({@link FlinkTimeShares}) within
+ *       {@link #BUSY_TOLERANCE} in at least {@link #AGREEMENT} of the scenario's paired reads
+ *       (counted over all subtasks together: only the reads after two full windows have them).</li>
  * </ul>
  * A module's subclass says how its Flink version states backpressure ({@link #flinkLevel}).
  */
@@ -95,6 +100,11 @@ public abstract class FlinkBufferPoolScenario {
     static final double RATIO_SLACK = 0.015;
     /** Agreement of the agent's BackPressureRatio with Flink's ratio, where this version has one. */
     static final double RATIO_TOLERANCE = 0.1;
+    /** Busy and idle shares, ours against Flink's over two windows (see {@link FlinkTimeShares}). */
+    static final double BUSY_TOLERANCE = 0.1;
+    static final int SHARE_WINDOWS = 2;
+    /** Compared for the scenario as a whole: each subtask has only the reads after two full windows. */
+    static final Set<String> SCENARIO_WIDE = new HashSet<>(Arrays.asList("busy share", "idle share"));
 
     static final String OK = BackPressureLevel.OK.name();
     static final String LOW = BackPressureLevel.LOW.name();
@@ -421,6 +431,7 @@ public abstract class FlinkBufferPoolScenario {
         }
         long start = System.nanoTime();
         AtomicReference<Poll> last = new AtomicReference<>();
+        FlinkTimeShares shares = new FlinkTimeShares(FULL_WINDOW * 50L, FULL_WINDOW, SHARE_WINDOWS, BUSY_TOLERANCE);
         try (JavaProcess child = builder.start()) {
             System.out.printf("[%s] child JVM %d (%s), log %s%n", label, child.pid(), jobArgs, child.log());
             try {
@@ -443,7 +454,7 @@ public abstract class FlinkBufferPoolScenario {
                             .pollDelay(Duration.ZERO)
                             .pollInterval(Duration.ofMillis(500))
                             .untilAsserted(() -> {
-                                Poll poll = poll(reader, oracle, rest, start, last);
+                                Poll poll = poll(reader, oracle, rest, shares, start, last);
                                 System.out.printf("[%s] warm-up %5.1f s%n%s", label, poll.at, table(scenario, poll));
                                 assertComplete(scenario, poll);
                                 assertOwnContract(scenario, poll);
@@ -460,7 +471,7 @@ public abstract class FlinkBufferPoolScenario {
                             .pollDelay(POLL_INTERVAL)
                             .pollInterval(POLL_INTERVAL)
                             .until(() -> {
-                                Poll poll = poll(reader, oracle, rest, start, last);
+                                Poll poll = poll(reader, oracle, rest, shares, start, last);
                                 System.out.printf("[%s] read %d at %5.1f s%n%s", label, polls.size() + 1, poll.at,
                                         table(scenario, poll));
                                 try {
@@ -570,12 +581,13 @@ public abstract class FlinkBufferPoolScenario {
     }
 
     private static Poll poll(ChokepointReader reader, FlinkMetricsOracle oracle, FlinkRestBackPressure rest,
-                             long start, AtomicReference<Poll> last) throws Exception {
+                             FlinkTimeShares shares, long start, AtomicReference<Poll> last) throws Exception {
         Map<String, TaskSnapshot> ours = new TreeMap<>();
         for (TaskSnapshot task : reader.tasks()) {
             ours.put(FlinkMetricsOracle.key(task.vertex, task.subtask), task);
         }
         Map<String, TaskMetrics> flink = oracle.read();
+        shares.attach(flink, ours);
         if (rest != null) {
             rest.addTo(flink);
         }
@@ -746,6 +758,14 @@ public abstract class FlinkBufferPoolScenario {
         comparisons.put(TaskAttributes.BACK_PRESSURED_TIME_MS_PER_SECOND, (s, o, f) -> f.has(HARD_BACK_PRESSURED_MS)
                 ? level(o.backPressuredTimeMsPerSecond / 1000).equals(level(f.number(HARD_BACK_PRESSURED_MS) / 1000))
                 : null);
+        // Flink 1.16+: the busy and idle shares over the same span (Flink counts a task that yields
+        // inside processing, e.g. to an async I/O operator, as busy; so must we).
+        comparisons.put("busy share", (s, o, f) -> f.has(FlinkTimeShares.BUSY_SHARE)
+                ? Math.abs(f.number(FlinkTimeShares.OUR_BUSY_SHARE) - f.number(FlinkTimeShares.BUSY_SHARE))
+                <= BUSY_TOLERANCE : null);
+        comparisons.put("idle share", (s, o, f) -> f.has(FlinkTimeShares.IDLE_SHARE)
+                ? Math.abs(f.number(FlinkTimeShares.OUR_IDLE_SHARE) - f.number(FlinkTimeShares.IDLE_SHARE))
+                <= BUSY_TOLERANCE : null);
         // Flink 1.13+: time waiting for input, for the tasks that have an input.
         comparisons.put("idle", (s, o, f) -> f.has(IDLE_MS) && !s.isSource(o.vertex)
                 ? (o.idleRatio > HIGH_THRESHOLD) == (f.number(IDLE_MS) / 1000 > HIGH_THRESHOLD)
@@ -792,12 +812,23 @@ public abstract class FlinkBufferPoolScenario {
         }
         StringBuilder summary = new StringBuilder(String.format("%-28s %-28s %s%n", "subtask", "value", "agreed/reads"));
         List<String> failures = new ArrayList<>();
+        Map<String, int[]> scenarioWide = new TreeMap<>();
         counts.forEach((thread, byValue) -> byValue.forEach((value, count) -> {
             summary.append(String.format("%-28s %-28s %d/%d%n", thread, value, count[0], count[1]));
-            if (count[0] < AGREEMENT * count[1]) {
+            if (SCENARIO_WIDE.contains(value)) {
+                int[] sum = scenarioWide.computeIfAbsent(value, k -> new int[2]);
+                sum[0] += count[0];
+                sum[1] += count[1];
+            } else if (count[0] < AGREEMENT * count[1]) {
                 failures.add(thread + " " + value + " " + count[0] + "/" + count[1]);
             }
         }));
+        scenarioWide.forEach((value, count) -> {
+            summary.append(String.format("%-28s %-28s %d/%d%n", "(all subtasks)", value, count[0], count[1]));
+            if (count[0] < AGREEMENT * count[1]) {
+                failures.add("all subtasks " + value + " " + count[0] + "/" + count[1]);
+            }
+        });
         System.out.print(summary);
         if (!failures.isEmpty()) {
             fail("the agent disagrees with Flink in more than " + Math.round(100 * (1 - AGREEMENT))
@@ -911,7 +942,10 @@ public abstract class FlinkBufferPoolScenario {
                 f.has(IS_BACK_PRESSURED) ? String.valueOf(f.values.get(IS_BACK_PRESSURED)) : "-",
                 ms(f, BACK_PRESSURED_MS), ms(f, SOFT_BACK_PRESSURED_MS), ms(f, HARD_BACK_PRESSURED_MS), ms(f, IDLE_MS),
                 f.has(FlinkRestBackPressure.LEVEL) ? String.format("  REST %s %.2f @%d", f.values.get(FlinkRestBackPressure.LEVEL),
-                        f.number(FlinkRestBackPressure.RATIO), (long) f.number(FlinkRestBackPressure.END_TIMESTAMP) % 100_000) : "");
+                        f.number(FlinkRestBackPressure.RATIO), (long) f.number(FlinkRestBackPressure.END_TIMESTAMP) % 100_000) : "")
+                + (f.has(FlinkTimeShares.BUSY_SHARE) ? String.format("  busy/idle over 10 s: ours %.2f/%.2f Flink %.2f/%.2f",
+                        f.number(FlinkTimeShares.OUR_BUSY_SHARE), f.number(FlinkTimeShares.OUR_IDLE_SHARE),
+                        f.number(FlinkTimeShares.BUSY_SHARE), f.number(FlinkTimeShares.IDLE_SHARE)) : "");
     }
 
     private static String usage(double value) {
