@@ -41,6 +41,10 @@ class DemoMainTest {
                     () -> "the sampling window never filled:\n" + output);
             assertTrue(output.contains("  origin: Enrich - Enrich is not backpressured"),
                     () -> "the origin is not the slow operator:\n" + output);
+            // Enrich sleeps 1 ms a record: the report must say why it is slow, not only where.
+            assertTrue(output.contains("  why: SLEEP"), () -> "the origin's cause is not SLEEP:\n" + output);
+            assertTrue(Pattern.compile("\n  Enrich \\(1/2\\)#0 .* SLEEP\n").matcher(output).find(),
+                    () -> "no SLEEP in Enrich's cause column:\n" + output);
             assertFalse(output.contains("\u001b["), "a pipe must get plain text, without ANSI escapes");
 
             assertGone(childPid(output), output);
