@@ -360,7 +360,8 @@ public final class Diagnosis {
     }
 
     static String levelAndRatio(TaskSnapshot task) {
-        return String.format(Locale.ROOT, "%s %.2f", task.backPressureLevel, task.backPressureRatio);
+        return String.format(Locale.ROOT, "%s %.2f", task.backPressureLevel == null ? "-" : task.backPressureLevel,
+                task.backPressureRatio);
     }
 
     private static double nanToZero(double v) {

@@ -1,0 +1,175 @@
+package dev.chokepoint.cli.rest;
+
+import dev.chokepoint.cli.common.CliException;
+import dev.chokepoint.cli.jmx.AgentSettings;
+import dev.chokepoint.cli.jmx.TaskSnapshot;
+import dev.chokepoint.cli.report.ClusterSource;
+import dev.chokepoint.cli.report.Snapshot;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Reads one job, over every TaskManager, through the JobManager's REST API into the report's
+ * {@link Snapshot}. One reading costs {@code 1 + V + Σ metric requests} GETs: the job, each
+ * vertex's subtasks ({@code /jobs/:jobid/vertices/:vertexid}: host and TaskManager of each), and
+ * each vertex's metrics of all its subtasks in as few requests as Flink's request-line limit allows
+ * ({@link MetricQuery}); choosing the job costs one more, once.
+ */
+public final class RestSnapshotReader {
+
+    /** How to add the agent to a TaskManager. */
+    static final String ADD_AGENT = "env.java.opts.taskmanager: -javaagent:/path/to/chokepoint-agent.jar in its"
+            + " Flink configuration, then restart it";
+
+    private final FlinkRestClient client;
+    private final String jobId;
+    private final AgentSettings settings = AgentSettings.DEFAULTS;
+    /** Subtasks ({@code vertex (i/n)}) the last reading found no metric of at all. */
+    private List<String> withoutMetrics = List.of();
+
+    private RestSnapshotReader(FlinkRestClient client, String jobId) {
+        this.client = client;
+        this.jobId = jobId;
+    }
+
+    /** Chooses the job ({@code --job}: id or exact name; null: the one running job). */
+    public static RestSnapshotReader open(FlinkRestClient client, String job) {
+        return new RestSnapshotReader(client, RestJob.choose(client, job).id);
+    }
+
+    public FlinkRestClient client() {
+        return client;
+    }
+
+    /** The subtasks the last {@link #read} found no metric of: the JobManager has not fetched them yet. */
+    public List<String> withoutMetrics() {
+        return withoutMetrics;
+    }
+
+    public Snapshot read() {
+        RestJob job = RestJob.read(client, jobId);
+        if (!RestJob.RUNNING.equals(job.state)) {
+            throw new CliException("job " + job.id + " '" + job.name + "' is " + job.state
+                    + ": only a running job has live metrics", null);
+        }
+        // Edge ids for the report's job order: "upstream>downstream", written by one, read by the other.
+        Map<String, List<String>> produced = new HashMap<>();
+        for (RestJob.Vertex vertex : job.vertices) {
+            for (String input : vertex.inputs) {
+                produced.computeIfAbsent(input, k -> new ArrayList<>()).add(input + ">" + vertex.id);
+            }
+        }
+        List<TaskSnapshot> tasks = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        Map<String, Set<String>> byJudge = new TreeMap<>();
+        Map<String, String> agentlessTaskManagers = new LinkedHashMap<>();
+        for (RestJob.Vertex vertex : job.vertices) {
+            List<String> consumed = vertex.inputs.stream().map(input -> input + ">" + vertex.id)
+                    .collect(Collectors.toList());
+            List<Object> subtasks = JsonTree.array(client.get("/jobs/" + job.id + "/vertices/" + vertex.id,
+                    new CliException("vertex " + vertex.name + " of job " + job.id + " is gone", "run the command again")),
+                    "subtasks");
+            Map<Integer, Map<String, String>> metrics = metrics(job.id, vertex);
+            for (Object subtask : subtasks) {
+                int index = JsonTree.integer(subtask, "subtask", -1);
+                if (index < 0) {
+                    continue;
+                }
+                String taskManager = JsonTree.text(subtask, "taskmanager-id"); // 1.12+
+                String host = host(subtask);
+                Map<String, String> values = metrics.getOrDefault(index, Map.of());
+                TaskSnapshot task = SubtaskJudge.judge(vertex.name, index, vertex.parallelism, taskManager, host,
+                        values, settings, produced.getOrDefault(vertex.id, List.of()), consumed);
+                tasks.add(task);
+                String label = vertex.name + " (" + (index + 1) + "/" + vertex.parallelism + ")";
+                if (values.isEmpty()) {
+                    missing.add(label);
+                } else {
+                    byJudge.computeIfAbsent(task.judgedBy, k -> new LinkedHashSet<>()).add(vertex.name);
+                    if (!TaskSnapshot.Placement.BY_AGENT.equals(task.judgedBy)) {
+                        agentlessTaskManagers.put(taskManager != null ? taskManager : String.valueOf(host), host);
+                    }
+                }
+            }
+        }
+        withoutMetrics = List.copyOf(missing);
+        return new Snapshot(new ClusterSource(client.url(), job.id, job.name, job.state,
+                notes(byJudge, agentlessTaskManagers, missing)), System.currentTimeMillis(), settings, tasks);
+    }
+
+    /** Subtask index → metric name → value, for every subtask of the vertex. */
+    private Map<Integer, Map<String, String>> metrics(String job, RestJob.Vertex vertex) {
+        Map<Integer, Map<String, String>> bySubtask = new HashMap<>();
+        for (String path : MetricQuery.paths(job, vertex.id, vertex.parallelism, SubtaskJudge.NAMES)) {
+            Object answer = client.get(path, new CliException("vertex " + vertex.name + " of job " + job + " is gone",
+                    "run the command again"));
+            if (!(answer instanceof List)) {
+                throw client.notFlink(path, "not a list of metrics");
+            }
+            for (Object metric : (List<?>) answer) {
+                String id = JsonTree.text(metric, "id");
+                String value = JsonTree.text(metric, "value");
+                int dot = id == null ? -1 : id.indexOf('.');
+                if (dot > 0 && value != null) {
+                    try {
+                        bySubtask.computeIfAbsent(Integer.parseInt(id.substring(0, dot)), k -> new HashMap<>())
+                                .put(id.substring(dot + 1), value);
+                    } catch (NumberFormatException e) {
+                        // not "<index>.<name>": an id this reading did not ask for
+                    }
+                }
+            }
+        }
+        return bySubtask;
+    }
+
+    /** Flink's {@code host} (1.9 to 1.20), else the host of its {@code endpoint} (1.20+, {@code host:port}). */
+    private static String host(Object subtask) {
+        String host = JsonTree.text(subtask, "host");
+        if (host != null) {
+            return host;
+        }
+        String endpoint = JsonTree.text(subtask, "endpoint");
+        if (endpoint == null) {
+            return null;
+        }
+        int colon = endpoint.lastIndexOf(':');
+        return colon > 0 ? endpoint.substring(0, colon) : endpoint;
+    }
+
+    private static List<String> notes(Map<String, Set<String>> byJudge, Map<String, String> agentless,
+                                      List<String> missing) {
+        List<String> notes = new ArrayList<>();
+        Set<String> byFlink = byJudge.get(TaskSnapshot.Placement.BY_FLINK);
+        if (byFlink != null) {
+            notes.add("judged from Flink's own backPressuredTimeMsPerSecond / 1000 (no agent metrics; no cause of the"
+                    + " busy time): " + String.join(", ", byFlink));
+        }
+        Set<String> none = byJudge.get(TaskSnapshot.Placement.BY_NONE);
+        if (none != null) {
+            notes.add("no level for " + String.join(", ", none) + ": neither the agent's metrics nor Flink's busy and"
+                    + " backpressured time (Flink 1.13+); only the pool usages tell");
+        }
+        if (!agentless.isEmpty()) {
+            notes.add("TaskManagers without the Chokepoint agent: " + agentless.entrySet().stream()
+                    .map(e -> e.getValue() == null || e.getKey().equals(e.getValue()) ? e.getKey()
+                            : e.getKey() + " (" + e.getValue() + ")")
+                    .collect(Collectors.joining(", ")) + "; add it with " + ADD_AGENT);
+        }
+        if (!missing.isEmpty()) {
+            notes.add("no metrics yet for " + missing.size() + " subtask" + (missing.size() > 1 ? "s" : "") + " ("
+                    + String.join(", ", missing.subList(0, Math.min(5, missing.size())))
+                    + (missing.size() > 5 ? ", ..." : "") + "): the JobManager fetches them every"
+                    + " metrics.fetcher.update-interval (10 s by default)");
+        }
+        return notes;
+    }
+}
