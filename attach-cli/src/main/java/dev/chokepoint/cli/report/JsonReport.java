@@ -85,9 +85,12 @@ public final class JsonReport {
                     } else {
                         json.writeNumberField(StatusJson.RECORDS_IN, task.recordsIn);
                     }
-                    string(json, StatusJson.TASK_MANAGER, task.taskManager);
-                    string(json, StatusJson.HOST, task.host);
-                    string(json, StatusJson.JUDGED_BY, task.judgedBy);
+                    if (cluster != null) {
+                        // Only a job read across TaskManagers has them: one JVM's output keeps its shape.
+                        string(json, StatusJson.TASK_MANAGER, task.taskManager);
+                        string(json, StatusJson.HOST, task.host);
+                        string(json, StatusJson.JUDGED_BY, task.judgedBy);
+                    }
                     json.writeEndObject();
                 }
                 json.writeEndArray();

@@ -73,7 +73,8 @@ public final class TableReport {
                         + "  " + pct(task.outPoolUsage, 7) + " " + pct(task.inPoolUsage, 7) + " "
                         + pct(task.floatingBuffersUsage, 6) + " " + pct(task.exclusiveBuffersUsage, 6) + " "
                         + ms(task.backPressuredTimeMsPerSecond) + "  "
-                        + (placed ? pad(cause(task.cause), causeWidth) + "  " + placement(task) : cause(task.cause)));
+                        // The values of CAUSE start one left of their header (as they always have): one more space after.
+                        + (placed ? pad(cause(task.cause), causeWidth + 1) + "  " + placement(task) : cause(task.cause)));
             }
         }
         lines.add("");
@@ -114,7 +115,8 @@ public final class TableReport {
         }
         lines.add("");
         lines.add(dim("ratio = (hard + soft) samples / samples: hard = blocked in a buffer request, soft = waiting"
-                + " for work with an output pool full;  " + thresholds(snapshot.settings) + ";"
+                + " for work with an output pool full" + (cluster == null ? "" : " (judged by Flink: its"
+                + " backPressuredTimeMsPerSecond / 1000)") + ";  " + thresholds(snapshot.settings) + ";"
                 + "  pool usage high >= " + Math.round(PoolReading.HIGH * 100) + "%"));
         return lines;
     }

@@ -15,8 +15,13 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -26,6 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FlinkRestClient {
 
     static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** Requests in flight at once for {@link #getAll}: a large vertex's metrics take many, each answered from memory. */
+    static final int CONCURRENT = 4;
     static final String TRUST_HINT = "trust its certificate: java -Djavax.net.ssl.trustStore=/path/truststore.jks"
             + " -Djavax.net.ssl.trustStorePassword=... -jar chokepoint.jar ... (or in JAVA_TOOL_OPTIONS)";
 
@@ -33,6 +40,7 @@ public final class FlinkRestClient {
     private final String base;
     private final HttpClient http;
     private final AtomicInteger requests = new AtomicInteger();
+    private ExecutorService pool;
 
     public FlinkRestClient(String url) {
         String trimmed = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
@@ -106,6 +114,40 @@ public final class FlinkRestClient {
                     status >= 500 ? "the JobManager may be starting or failing over: run the command again" : null);
         }
         return json;
+    }
+
+    /** The answers to {@link #get} of each path, in order; up to {@link #CONCURRENT} at once. */
+    List<Object> getAll(List<String> paths, CliException notFound) {
+        if (paths.size() <= 1) {
+            List<Object> answers = new ArrayList<>();
+            paths.forEach(path -> answers.add(get(path, notFound)));
+            return answers;
+        }
+        synchronized (this) {
+            if (pool == null) {
+                pool = Executors.newFixedThreadPool(CONCURRENT, task -> {
+                    Thread thread = new Thread(task, "chokepoint-rest");
+                    thread.setDaemon(true); // the CLI exits without closing the client
+                    return thread;
+                });
+            }
+        }
+        List<CompletableFuture<Object>> futures = new ArrayList<>();
+        for (String path : paths) {
+            futures.add(CompletableFuture.supplyAsync(() -> get(path, notFound), pool));
+        }
+        List<Object> answers = new ArrayList<>();
+        for (CompletableFuture<Object> future : futures) {
+            try {
+                answers.add(future.join());
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof CliException) {
+                    throw (CliException) e.getCause();
+                }
+                throw e;
+            }
+        }
+        return answers;
     }
 
     /** Flink answers an unknown resource with {@code {"errors":[...]}}. */

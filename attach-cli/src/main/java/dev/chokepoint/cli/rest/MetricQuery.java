@@ -20,13 +20,13 @@ final class MetricQuery {
     private MetricQuery() {
     }
 
-    /** The paths (with their query) that together ask for {@code names} of subtasks {@code 0..parallelism-1}. */
-    static List<String> paths(String jobId, String vertexId, int parallelism, List<String> names) {
+    /** The paths (with their query) that together ask for {@code names} of the given subtasks. */
+    static List<String> paths(String jobId, String vertexId, List<Integer> subtasks, List<String> names) {
         String prefix = "/jobs/" + jobId + "/vertices/" + vertexId + "/metrics?get=";
         int budget = MAX_REQUEST_LINE - METHOD_AND_VERSION - prefix.length();
         List<String> paths = new ArrayList<>();
         StringBuilder query = new StringBuilder();
-        for (int subtask = 0; subtask < parallelism; subtask++) {
+        for (int subtask : subtasks) {
             for (String name : names) {
                 String id = subtask + "." + name;
                 if (query.length() > 0 && query.length() + 1 + id.length() > budget) {

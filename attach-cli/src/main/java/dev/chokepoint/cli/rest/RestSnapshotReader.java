@@ -19,9 +19,11 @@ import java.util.stream.Collectors;
 /**
  * Reads one job, over every TaskManager, through the JobManager's REST API into the report's
  * {@link Snapshot}. One reading costs {@code 1 + V + Σ metric requests} GETs: the job, each
- * vertex's subtasks ({@code /jobs/:jobid/vertices/:vertexid}: host and TaskManager of each), and
- * each vertex's metrics of all its subtasks in as few requests as Flink's request-line limit allows
- * ({@link MetricQuery}); choosing the job costs one more, once.
+ * vertex's subtasks ({@code /jobs/:jobid/vertices/:vertexid}: host, TaskManager and records read of
+ * each), and each vertex's metrics of all its subtasks in as few requests as Flink's request-line
+ * limit allows ({@link MetricQuery}: Flink's own metrics and the agent's level code of all subtasks,
+ * one request up to about 9 subtasks; then the rest of the agent's metrics of the subtasks that
+ * have it, one more); choosing the job costs one more, once.
  */
 public final class RestSnapshotReader {
 
@@ -77,7 +79,9 @@ public final class RestSnapshotReader {
             List<Object> subtasks = JsonTree.array(client.get("/jobs/" + job.id + "/vertices/" + vertex.id,
                     new CliException("vertex " + vertex.name + " of job " + job.id + " is gone", "run the command again")),
                     "subtasks");
-            Map<Integer, Map<String, String>> metrics = metrics(job.id, vertex);
+            List<Integer> indexes = subtasks.stream().map(s -> JsonTree.integer(s, "subtask", -1)).filter(i -> i >= 0)
+                    .collect(Collectors.toList());
+            Map<Integer, Map<String, String>> metrics = metrics(job.id, vertex, indexes);
             for (Object subtask : subtasks) {
                 int index = JsonTree.integer(subtask, "subtask", -1);
                 if (index < 0) {
@@ -86,8 +90,12 @@ public final class RestSnapshotReader {
                 String taskManager = JsonTree.text(subtask, "taskmanager-id"); // 1.12+
                 String host = host(subtask);
                 Map<String, String> values = metrics.getOrDefault(index, Map.of());
+                // Flink's numRecordsIn, which the vertex details carry for free (IOMetricsInfo, 1.9+).
+                String read = JsonTree.text(JsonTree.object(subtask, "metrics"), "read-records");
+                long recordsIn = read == null || !Boolean.parseBoolean(JsonTree.text(JsonTree.object(subtask, "metrics"),
+                        "read-records-complete")) ? -1 : Long.parseLong(read);
                 TaskSnapshot task = SubtaskJudge.judge(vertex.name, index, vertex.parallelism, taskManager, host,
-                        values, settings, produced.getOrDefault(vertex.id, List.of()), consumed);
+                        values, recordsIn, settings, produced.getOrDefault(vertex.id, List.of()), consumed);
                 tasks.add(task);
                 String label = vertex.name + " (" + (index + 1) + "/" + vertex.parallelism + ")";
                 if (values.isEmpty()) {
@@ -105,14 +113,31 @@ public final class RestSnapshotReader {
                 notes(byJudge, agentlessTaskManagers, missing)), System.currentTimeMillis(), settings, tasks);
     }
 
-    /** Subtask index → metric name → value, for every subtask of the vertex. */
-    private Map<Integer, Map<String, String>> metrics(String job, RestJob.Vertex vertex) {
+    /**
+     * Subtask index → metric name → value, for the given subtasks of the vertex: Flink's metrics and
+     * the agent's level code of all, then the rest of the agent's metrics of those that have it.
+     */
+    private Map<Integer, Map<String, String>> metrics(String job, RestJob.Vertex vertex, List<Integer> subtasks) {
         Map<Integer, Map<String, String>> bySubtask = new HashMap<>();
-        for (String path : MetricQuery.paths(job, vertex.id, vertex.parallelism, SubtaskJudge.NAMES)) {
-            Object answer = client.get(path, new CliException("vertex " + vertex.name + " of job " + job + " is gone",
-                    "run the command again"));
+        read(job, vertex, subtasks, SubtaskJudge.FIRST, bySubtask);
+        List<Integer> withAgent = subtasks.stream()
+                .filter(i -> bySubtask.getOrDefault(i, Map.of()).containsKey(SubtaskJudge.AGENT_PROBE))
+                .collect(Collectors.toList());
+        if (!withAgent.isEmpty()) {
+            read(job, vertex, withAgent, SubtaskJudge.AGENT_REST, bySubtask);
+        }
+        return bySubtask;
+    }
+
+    private void read(String job, RestJob.Vertex vertex, List<Integer> subtasks, List<String> names,
+                      Map<Integer, Map<String, String>> into) {
+        List<String> paths = MetricQuery.paths(job, vertex.id, subtasks, names);
+        List<Object> answers = client.getAll(paths, new CliException("vertex " + vertex.name + " of job " + job
+                + " is gone", "run the command again"));
+        for (int i = 0; i < paths.size(); i++) {
+            Object answer = answers.get(i);
             if (!(answer instanceof List)) {
-                throw client.notFlink(path, "not a list of metrics");
+                throw client.notFlink(paths.get(i), "not a list of metrics");
             }
             for (Object metric : (List<?>) answer) {
                 String id = JsonTree.text(metric, "id");
@@ -120,7 +145,7 @@ public final class RestSnapshotReader {
                 int dot = id == null ? -1 : id.indexOf('.');
                 if (dot > 0 && value != null) {
                     try {
-                        bySubtask.computeIfAbsent(Integer.parseInt(id.substring(0, dot)), k -> new HashMap<>())
+                        into.computeIfAbsent(Integer.parseInt(id.substring(0, dot)), k -> new HashMap<>())
                                 .put(id.substring(dot + 1), value);
                     } catch (NumberFormatException e) {
                         // not "<index>.<name>": an id this reading did not ask for
@@ -128,7 +153,6 @@ public final class RestSnapshotReader {
                 }
             }
         }
-        return bySubtask;
     }
 
     /** Flink's {@code host} (1.9 to 1.20), else the host of its {@code endpoint} (1.20+, {@code host:port}). */

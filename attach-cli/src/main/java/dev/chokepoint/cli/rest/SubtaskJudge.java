@@ -30,30 +30,40 @@ final class SubtaskJudge {
     static final String IN_POOL_USAGE = "Shuffle.Netty.Input.Buffers.inPoolUsage";
     static final String FLOATING_USAGE = "Shuffle.Netty.Input.Buffers.inputFloatingBuffersUsage";
     static final String EXCLUSIVE_USAGE = "Shuffle.Netty.Input.Buffers.inputExclusiveBuffersUsage";
-    static final String RECORDS_IN = "numRecordsIn";
     /** A Meter over the bytes read from remote channels (the task's IO group, 1.9+): above 0 when it reads over the network. */
     static final String BYTES_IN_REMOTE_RATE = "numBytesInRemotePerSecond";
 
+    /** The agent's metrics the report shows ({@link FlinkMetricNames#BUFFER_WAIT_P99_MICROS} it does not): each costs request line. */
     private static final String[] AGENT = {
         FlinkMetricNames.BACK_PRESSURE_RATIO, FlinkMetricNames.LEVEL_CODE, FlinkMetricNames.HARD_RATIO,
         FlinkMetricNames.SOFT_RATIO, FlinkMetricNames.IDLE_RATIO, FlinkMetricNames.BUSY_RATIO,
-        FlinkMetricNames.BLOCKED_TIME_MS_PER_SECOND, FlinkMetricNames.BUFFER_WAIT_P99_MICROS,
+        FlinkMetricNames.BLOCKED_TIME_MS_PER_SECOND,
         FlinkMetricNames.CPU_RATIO, FlinkMetricNames.GC_RATIO, FlinkMetricNames.LOCK_RATIO, FlinkMetricNames.IO_RATIO,
         FlinkMetricNames.SLEEP_RATIO, FlinkMetricNames.EXTERNAL_WAIT_RATIO, FlinkMetricNames.OTHER_BUSY_RATIO,
         FlinkMetricNames.CAUSE
     };
 
-    /** Every metric read of each subtask: the agent's, then Flink's. */
-    static final List<String> NAMES;
+    /** The agent's level code: read with Flink's metrics, it tells which subtasks run the agent. */
+    static final String AGENT_PROBE = agent(FlinkMetricNames.LEVEL_CODE);
+
+    /** Read of every subtask: Flink's own metrics and {@link #AGENT_PROBE}. */
+    static final List<String> FIRST = List.of(AGENT_PROBE, BUSY_MS, IDLE_MS, BACK_PRESSURED_MS, SOFT_BACK_PRESSURED_MS,
+            HARD_BACK_PRESSURED_MS, OUT_POOL_USAGE, IN_POOL_USAGE, FLOATING_USAGE, EXCLUSIVE_USAGE, BYTES_IN_REMOTE_RATE);
+
+    /**
+     * Read then of the subtasks that run the agent: the rest of its metrics. Two rounds cost one
+     * request more per vertex with the agent and save more than half the request line without it.
+     */
+    static final List<String> AGENT_REST;
 
     static {
         List<String> names = new ArrayList<>();
         for (String name : AGENT) {
-            names.add(agent(name));
+            if (!agent(name).equals(AGENT_PROBE)) {
+                names.add(agent(name));
+            }
         }
-        names.addAll(List.of(BUSY_MS, IDLE_MS, BACK_PRESSURED_MS, SOFT_BACK_PRESSURED_MS, HARD_BACK_PRESSURED_MS,
-                OUT_POOL_USAGE, IN_POOL_USAGE, FLOATING_USAGE, EXCLUSIVE_USAGE, RECORDS_IN, BYTES_IN_REMOTE_RATE));
-        NAMES = List.copyOf(names);
+        AGENT_REST = List.copyOf(names);
     }
 
     private SubtaskJudge() {
@@ -64,12 +74,13 @@ final class SubtaskJudge {
     }
 
     /**
-     * {@code metrics}: the subtask's values by name (without the index prefix), as text.
-     * {@code produced}/{@code consumed}: the edges it writes and reads, for the job order.
+     * {@code metrics}: the subtask's values by name (without the index prefix), as text;
+     * {@code recordsIn}: its records read (-1: unknown); {@code produced}/{@code consumed}: the edges
+     * it writes and reads, for the job order.
      */
     static TaskSnapshot judge(String vertex, int subtask, int parallelism, String taskManager, String host,
-                              Map<String, String> metrics, AgentSettings settings, List<String> produced,
-                              List<String> consumed) {
+                              Map<String, String> metrics, long recordsIn, AgentSettings settings,
+                              List<String> produced, List<String> consumed) {
         TaskSnapshot.BufferPools flinkPools;
         TaskSnapshot.BusyCauses causes;
         double ratio;
@@ -80,7 +91,6 @@ final class SubtaskJudge {
         double exclusive = number(metrics, EXCLUSIVE_USAGE);
         double remoteRate = number(metrics, BYTES_IN_REMOTE_RATE);
         int remote = Double.isNaN(remoteRate) ? -1 : remoteRate > 0 ? 1 : 0;
-        long recordsIn = Double.isNaN(number(metrics, RECORDS_IN)) ? -1 : (long) number(metrics, RECORDS_IN);
         int level;
         if (metrics.containsKey(agent(FlinkMetricNames.LEVEL_CODE))) {
             judgedBy = TaskSnapshot.Placement.BY_AGENT;
@@ -89,8 +99,8 @@ final class SubtaskJudge {
             flinkPools = new TaskSnapshot.BufferPools(outPool, inPool, floating, exclusive,
                     agentNumber(metrics, FlinkMetricNames.HARD_RATIO), agentNumber(metrics, FlinkMetricNames.SOFT_RATIO),
                     agentNumber(metrics, FlinkMetricNames.IDLE_RATIO), agentNumber(metrics, FlinkMetricNames.BUSY_RATIO),
-                    agentNumber(metrics, FlinkMetricNames.BLOCKED_TIME_MS_PER_SECOND), Double.NaN,
-                    agentNumber(metrics, FlinkMetricNames.BUFFER_WAIT_P99_MICROS), Double.NaN, remote);
+                    agentNumber(metrics, FlinkMetricNames.BLOCKED_TIME_MS_PER_SECOND), Double.NaN, Double.NaN,
+                    Double.NaN, remote);
             causes = new TaskSnapshot.BusyCauses(agentNumber(metrics, FlinkMetricNames.CPU_RATIO),
                     agentNumber(metrics, FlinkMetricNames.GC_RATIO), agentNumber(metrics, FlinkMetricNames.LOCK_RATIO),
                     agentNumber(metrics, FlinkMetricNames.IO_RATIO), agentNumber(metrics, FlinkMetricNames.SLEEP_RATIO),
