@@ -63,6 +63,10 @@ final class StatusCommand implements Callable<Integer> {
             if (target != null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "give a <pid|name> or --rest URL, not both");
             }
+            if (agent != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--agent goes without --rest: the REST"
+                        + " API reads the agents the TaskManagers already run");
+            }
             RestStatus.run(rest, job, json, watch, count, await, System.out, System.err);
             return 0;
         }
