@@ -1,5 +1,6 @@
 package dev.chokepoint.e2e;
 
+import dev.chokepoint.cli.common.CliException;
 import dev.chokepoint.cli.jmx.TaskSnapshot;
 import dev.chokepoint.cli.report.JsonReport;
 import dev.chokepoint.cli.report.Snapshot;
@@ -25,6 +26,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -89,6 +91,9 @@ final class RestStatusCheck {
             assertEquals(taskManagers, seen.size(), "TaskManagers that run the subtasks: " + seen);
         }
         System.out.printf("[%s] status --rest JSON: %s%n", label, JsonReport.render(snapshot));
+        CliException noSuchJob = assertThrows(CliException.class, () -> RestSnapshotReader.open(client, "no-such-job"));
+        assertEquals("no job no-such-job on " + url, noSuchJob.getMessage());
+        assertTrue(noSuchJob.hint().contains(reader.read().cluster.jobId), "the hint lists the jobs: " + noSuchJob.hint());
         boolean judged = snapshot.tasks.stream().noneMatch(t -> TaskSnapshot.Placement.BY_NONE.equals(t.judgedBy));
         runTheJar(label, url, judged ? origin : null);
     }
