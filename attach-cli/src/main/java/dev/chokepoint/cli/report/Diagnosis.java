@@ -101,6 +101,10 @@ public final class Diagnosis {
         if (graph.vertices.isEmpty()) {
             return new Diagnosis(graph, readings, null, "no Flink subtasks found in this JVM", skew, Why.NO_ORIGIN);
         }
+        if (graph.vertices.stream().allMatch(v -> v.subtasks.stream().allMatch(t -> t.backPressureLevel == null))) {
+            return new Diagnosis(graph, readings, null, "no subtask has a level (no agent metrics, and no"
+                    + " backpressured time before Flink 1.13): only the pool usages below tell", skew, Why.NO_ORIGIN);
+        }
         if (graph.vertices.stream().noneMatch(Vertex::backpressured)) {
             return new Diagnosis(graph, readings, null, "no vertex is backpressured", skew, Why.NO_ORIGIN);
         }

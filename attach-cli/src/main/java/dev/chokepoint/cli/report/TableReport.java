@@ -28,6 +28,8 @@ public final class TableReport {
     /** After {@link #COLUMNS} when the subtasks run on several TaskManagers (a job read through Flink's REST API). */
     static final String PLACEMENT_COLUMNS = "HOST / TASKMANAGER";
 
+    private static final String BY_FLINK = TaskSnapshot.Placement.BY_FLINK;
+
     private final boolean color;
 
     public TableReport(boolean color) {
@@ -115,8 +117,8 @@ public final class TableReport {
         }
         lines.add("");
         lines.add(dim("ratio = (hard + soft) samples / samples: hard = blocked in a buffer request, soft = waiting"
-                + " for work with an output pool full" + (cluster == null ? "" : " (judged by Flink: its"
-                + " backPressuredTimeMsPerSecond / 1000)") + ";  " + thresholds(snapshot.settings) + ";"
+                + " for work with an output pool full" + (snapshot.tasks.stream().noneMatch(t -> BY_FLINK.equals(t.judgedBy))
+                ? "" : " (judged by Flink: its backPressuredTimeMsPerSecond / 1000)") + ";  " + thresholds(snapshot.settings) + ";"
                 + "  pool usage high >= " + Math.round(PoolReading.HIGH * 100) + "%"));
         return lines;
     }

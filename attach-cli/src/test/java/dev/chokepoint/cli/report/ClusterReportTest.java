@@ -88,6 +88,9 @@ class ClusterReportTest {
         Map<?, ?> subtask = (Map<?, ?>) ((List<?>) vertex.get(StatusJson.SUBTASKS)).get(0);
         assertNull(subtask.get(StatusJson.TASK_MANAGER), "1.9 does not tell the TaskManager");
         assertEquals("none", subtask.get(StatusJson.JUDGED_BY));
+        assertNull(snapshot.diagnosis.origin);
+        assertTrue(snapshot.diagnosis.reason.startsWith("no subtask has a level"), "not 'nothing is backpressured': "
+                + snapshot.diagnosis.reason);
     }
 
     private static Object parse(String json) throws IOException {

@@ -127,6 +127,7 @@ final class RestStatusCheck {
             String notes = String.join("\n", snapshot.cluster.notes);
             assertTrue(notes.contains("no level for ") && notes.contains("TaskManagers without the Chokepoint agent: ")
                     && notes.contains("-javaagent:"), "notes: " + notes);
+            assertTrue(snapshot.diagnosis.reason.startsWith("no subtask has a level"), snapshot.diagnosis.reason);
         }
     }
 
