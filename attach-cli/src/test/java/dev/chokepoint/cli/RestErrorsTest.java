@@ -53,7 +53,8 @@ class RestErrorsTest {
             port = socket.getLocalPort();
         }
         Run run = status("--rest", "http://127.0.0.1:" + port);
-        run.assertFailure("error: cannot reach http://127.0.0.1:" + port + ": ", "hint: check the JobManager's address");
+        run.assertFailure("error: cannot reach http://127.0.0.1:" + port + ": connection refused",
+                "hint: check the JobManager's address");
     }
 
     @Test

@@ -176,8 +176,10 @@ public final class FlinkRestClient {
             cause = cause.getCause();
         }
         if (e instanceof HttpConnectTimeoutException || e instanceof ConnectException) {
-            return new CliException("cannot reach " + base + ": " + (e instanceof HttpConnectTimeoutException
-                    ? "no connection within " + TIMEOUT.toSeconds() + " s" : describe(e)),
+            // The JDK's ConnectException for a refused connection carries no message.
+            String why = e instanceof HttpConnectTimeoutException ? "no connection within " + TIMEOUT.toSeconds() + " s"
+                    : e.getMessage() == null ? "connection refused" : describe(e);
+            return new CliException("cannot reach " + base + ": " + why,
                     "check the JobManager's address and REST port (rest.port, 8081 by default) and that it runs");
         }
         if (e instanceof HttpTimeoutException) {

@@ -143,6 +143,11 @@ public abstract class FlinkBufferPoolScenario {
         return null;
     }
 
+    /** Whether this version's REST API names each subtask's TaskManager ({@code taskmanager-id}, 1.12+). */
+    protected boolean restTellsTaskManagers() {
+        return true;
+    }
+
     /**
      * Whether this version has FLIP-27 sources ({@code fromSequence}, 1.12+). Without them the
      * backpressured jobs start from the legacy source, and the FLIP-27 scenario is skipped.
@@ -505,7 +510,7 @@ public abstract class FlinkBufferPoolScenario {
 
                     if (restStatus) {
                         RestStatusCheck.check(label, restPort, scenario.levels, scenario.restOrigin, restJudgedBy(),
-                                scenario.restTaskManagers);
+                                restTellsTaskManagers() ? scenario.restTaskManagers : 0);
                         System.out.printf("[%s] status --rest agrees after %.1f s%n", label, seconds(start));
                     }
 
