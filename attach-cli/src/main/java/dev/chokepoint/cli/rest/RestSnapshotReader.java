@@ -8,12 +8,8 @@ import dev.chokepoint.cli.report.Snapshot;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -26,10 +22,6 @@ import java.util.stream.Collectors;
  * have it, one more); choosing the job costs one more, once.
  */
 public final class RestSnapshotReader {
-
-    /** How to add the agent to a TaskManager. */
-    static final String ADD_AGENT = "env.java.opts.taskmanager: -javaagent:/path/to/chokepoint-agent.jar in its"
-            + " Flink configuration, then restart it";
 
     private final FlinkRestClient client;
     private final String jobId;
@@ -70,9 +62,7 @@ public final class RestSnapshotReader {
             }
         }
         List<TaskSnapshot> tasks = new ArrayList<>();
-        List<String> missing = new ArrayList<>();
-        Map<String, Set<String>> byJudge = new TreeMap<>();
-        Map<String, String> agentlessTaskManagers = new LinkedHashMap<>();
+        ReadingNotes notes = new ReadingNotes();
         for (RestJob.Vertex vertex : job.vertices) {
             List<String> consumed = vertex.inputs.stream().map(input -> input + ">" + vertex.id)
                     .collect(Collectors.toList());
@@ -87,30 +77,31 @@ public final class RestSnapshotReader {
                 if (index < 0) {
                     continue;
                 }
-                String taskManager = JsonTree.text(subtask, "taskmanager-id"); // 1.12+
-                String host = host(subtask);
                 Map<String, String> values = metrics.getOrDefault(index, Map.of());
-                // Flink's numRecordsIn, which the vertex details carry for free (IOMetricsInfo, 1.9+).
-                String read = JsonTree.text(JsonTree.object(subtask, "metrics"), "read-records");
-                long recordsIn = read == null || !Boolean.parseBoolean(JsonTree.text(JsonTree.object(subtask, "metrics"),
-                        "read-records-complete")) ? -1 : Long.parseLong(read);
-                TaskSnapshot task = SubtaskJudge.judge(vertex.name, index, vertex.parallelism, taskManager, host,
-                        values, recordsIn, settings, produced.getOrDefault(vertex.id, List.of()), consumed);
+                TaskSnapshot task = SubtaskJudge.judge(vertex.name, index, vertex.parallelism,
+                        JsonTree.text(subtask, "taskmanager-id") /* 1.12+ */, host(subtask), values, recordsIn(subtask),
+                        settings, produced.getOrDefault(vertex.id, List.of()), consumed);
                 tasks.add(task);
-                String label = vertex.name + " (" + (index + 1) + "/" + vertex.parallelism + ")";
-                if (values.isEmpty()) {
-                    missing.add(label);
-                } else {
-                    byJudge.computeIfAbsent(task.judgedBy, k -> new LinkedHashSet<>()).add(vertex.name);
-                    if (!TaskSnapshot.Placement.BY_AGENT.equals(task.judgedBy)) {
-                        agentlessTaskManagers.put(taskManager != null ? taskManager : String.valueOf(host), host);
-                    }
-                }
+                notes.add(task, !values.isEmpty());
             }
         }
-        withoutMetrics = List.copyOf(missing);
-        return new Snapshot(new ClusterSource(client.url(), job.id, job.name, job.state,
-                notes(byJudge, agentlessTaskManagers, missing)), System.currentTimeMillis(), settings, tasks);
+        withoutMetrics = notes.withoutMetrics();
+        return new Snapshot(new ClusterSource(client.url(), job.id, job.name, job.state, notes.lines()),
+                System.currentTimeMillis(), settings, tasks);
+    }
+
+    /** Flink's numRecordsIn, which the vertex details carry for free (IOMetricsInfo, 1.9+); -1 when incomplete. */
+    private static long recordsIn(Object subtask) {
+        Map<String, Object> io = JsonTree.object(subtask, "metrics");
+        String read = JsonTree.text(io, "read-records");
+        if (read == null || !Boolean.parseBoolean(JsonTree.text(io, "read-records-complete"))) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(read);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /**
@@ -167,33 +158,5 @@ public final class RestSnapshotReader {
         }
         int colon = endpoint.lastIndexOf(':');
         return colon > 0 ? endpoint.substring(0, colon) : endpoint;
-    }
-
-    private static List<String> notes(Map<String, Set<String>> byJudge, Map<String, String> agentless,
-                                      List<String> missing) {
-        List<String> notes = new ArrayList<>();
-        Set<String> byFlink = byJudge.get(TaskSnapshot.Placement.BY_FLINK);
-        if (byFlink != null) {
-            notes.add("judged from Flink's own backPressuredTimeMsPerSecond / 1000 (no agent metrics; no cause of the"
-                    + " busy time): " + String.join(", ", byFlink));
-        }
-        Set<String> none = byJudge.get(TaskSnapshot.Placement.BY_NONE);
-        if (none != null) {
-            notes.add("no level for " + String.join(", ", none) + ": neither the agent's metrics nor Flink's busy and"
-                    + " backpressured time (Flink 1.13+); only the pool usages tell");
-        }
-        if (!agentless.isEmpty()) {
-            notes.add("TaskManagers without the Chokepoint agent: " + agentless.entrySet().stream()
-                    .map(e -> e.getValue() == null || e.getKey().equals(e.getValue()) ? e.getKey()
-                            : e.getKey() + " (" + e.getValue() + ")")
-                    .collect(Collectors.joining(", ")) + "; add it with " + ADD_AGENT);
-        }
-        if (!missing.isEmpty()) {
-            notes.add("no metrics yet for " + missing.size() + " subtask" + (missing.size() > 1 ? "s" : "") + " ("
-                    + String.join(", ", missing.subList(0, Math.min(5, missing.size())))
-                    + (missing.size() > 5 ? ", ..." : "") + "): the JobManager fetches them every"
-                    + " metrics.fetcher.update-interval (10 s by default)");
-        }
-        return notes;
     }
 }
