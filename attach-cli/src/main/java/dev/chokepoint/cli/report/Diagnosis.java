@@ -239,6 +239,11 @@ public final class Diagnosis {
         Cause cause = dominant(bottleneck);
         if (cause == null) {
             double busyShare = mean(bottleneck, t -> t.busyRatio);
+            if (bottleneck.stream().allMatch(t -> Double.isNaN(t.cpuRatio))) {
+                // Judged from Flink's own metrics (a job read through its REST API): they do not split the busy time.
+                return new Why(Cause.UNKNOWN, List.of("busy " + pct(busyShare) + "; why needs the Chokepoint agent on"
+                        + " its TaskManagers (Flink's own metrics do not split the busy time)"), bottleneck);
+            }
             return new Why(Cause.UNKNOWN, List.of(busyShare > 0
                     ? "busy " + pct(busyShare) + " but no cause of it reported"
                     : "busy 0%: no busy samples to tell why"), bottleneck);

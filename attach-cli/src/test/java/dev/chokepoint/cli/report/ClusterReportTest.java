@@ -67,6 +67,29 @@ class ClusterReportTest {
     }
 
     @Test
+    void anOriginJudgedByFlinkSaysTheAgentTellsWhy() {
+        List<TaskSnapshot> tasks = List.of(
+                task("Source: S", 0, 1).ratio(1).out(1).dataSets(List.of("s>m"), List.of()).on("tm-1", "h", "flink").build(),
+                flinkJudged("Map", 0.97, List.of("s>m")));
+        Diagnosis diagnosis = new Snapshot(CLUSTER, 1L, AgentSettings.DEFAULTS, tasks).diagnosis;
+
+        assertEquals("Map", diagnosis.origin.name);
+        assertEquals(dev.chokepoint.api.Cause.UNKNOWN, diagnosis.cause);
+        assertEquals(List.of("busy 97%; why needs the Chokepoint agent on its TaskManagers (Flink's own metrics do not"
+                + " split the busy time)"), diagnosis.evidence);
+    }
+
+    /** As Flink 1.13+'s metrics judge a subtask: busy and idle, no split of the busy time by cause. */
+    private static TaskSnapshot flinkJudged(String vertex, double busy, List<String> consumed) {
+        return new TaskSnapshot(null, vertex, 0, 1, 0, "OK", 0, 100, 0,
+                new TaskSnapshot.BufferPools(Double.NaN, 1, 1, 1, 0, 0, 1 - busy, busy, 0, Double.NaN, Double.NaN,
+                        Double.NaN, 1), List.of(), consumed,
+                new TaskSnapshot.BusyCauses(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                        Double.NaN, null, "", "", List.of(), -1),
+                new TaskSnapshot.Placement("tm-1", "h", TaskSnapshot.Placement.BY_FLINK));
+    }
+
+    @Test
     void aSubtaskWithoutALevelShowsADashAndNull() throws IOException {
         TaskSnapshot unjudged = new TaskSnapshot(null, "Map", 0, 1, Double.NaN, null, 0, 100, 0,
                 new TaskSnapshot.BufferPools(0.5, 0.2, 0.1, 0.3, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
