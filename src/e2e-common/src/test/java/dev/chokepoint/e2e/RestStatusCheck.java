@@ -51,7 +51,8 @@ final class RestStatusCheck {
                       int taskManagers) throws Exception {
         String url = "http://127.0.0.1:" + restPort;
         FlinkRestClient client = new FlinkRestClient(url);
-        RestSnapshotReader reader = RestSnapshotReader.open(client, BackpressureJob.JOB_NAME);
+        // The one running job (1.9's two-TaskManager cluster runs the job graph under Flink's default name).
+        RestSnapshotReader reader = RestSnapshotReader.open(client, null);
         AtomicReference<Snapshot> last = new AtomicReference<>();
         AtomicReference<Integer> cost = new AtomicReference<>();
         try {
@@ -91,9 +92,11 @@ final class RestStatusCheck {
             assertEquals(taskManagers, seen.size(), "TaskManagers that run the subtasks: " + seen);
         }
         System.out.printf("[%s] status --rest JSON: %s%n", label, JsonReport.render(snapshot));
+        String jobId = snapshot.cluster.jobId;
+        assertEquals(jobId, RestSnapshotReader.open(client, jobId).read().cluster.jobId, "--job by id");
         CliException noSuchJob = assertThrows(CliException.class, () -> RestSnapshotReader.open(client, "no-such-job"));
         assertEquals("no job no-such-job on " + url, noSuchJob.getMessage());
-        assertTrue(noSuchJob.hint().contains(reader.read().cluster.jobId), "the hint lists the jobs: " + noSuchJob.hint());
+        assertTrue(noSuchJob.hint().contains(jobId), "the hint lists the jobs: " + noSuchJob.hint());
         boolean judged = snapshot.tasks.stream().noneMatch(t -> TaskSnapshot.Placement.BY_NONE.equals(t.judgedBy));
         runTheJar(label, url, judged ? origin : null);
     }
