@@ -57,7 +57,9 @@ public final class FlinkRestClient {
                     "give the JobManager's REST address, e.g. --rest http://jobmanager:8081");
         }
         this.base = trimmed;
-        this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
+        // HTTP/1.1: all Flink's REST server speaks; the JDK's default would ask it for an HTTP/2 upgrade first.
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     public String url() {
