@@ -13,6 +13,13 @@ public final class StatusJson {
     public static final String TIMESTAMP = "timestamp";
     public static final String VERTICES = "vertices";
     public static final String ORIGIN = "origin";
+    // the reading of a whole job through Flink's REST API (status --rest): pid and agentVersion are null
+    public static final String REST = "rest";
+    public static final String JOB_ID = "jobId";
+    public static final String JOB = "job";
+    public static final String JOB_STATE = "jobState";
+    /** How subtasks were judged, what is missing (TaskManagers without the agent) and how to add it. */
+    public static final String NOTES = "notes";
 
     // a vertex
     public static final String NAME = "name";
@@ -46,6 +53,11 @@ public final class StatusJson {
     public static final String HOT_FRAMES = "hotFrames";
     /** Flink's {@code numRecordsIn} of the subtask. */
     public static final String RECORDS_IN = "recordsIn";
+    // a subtask: where it runs (null when read from one JVM) and what its level was judged from
+    public static final String TASK_MANAGER = "taskManager";
+    public static final String HOST = "host";
+    /** {@code agent}, {@code flink} (Flink's own time metrics, 1.13+) or {@code none}. */
+    public static final String JUDGED_BY = "judgedBy";
 
     // the origin (also CAUSE, and SUBTASKS: the 0-based indexes of its bottleneck subtasks)
     public static final String VERTEX = "vertex";

@@ -16,7 +16,7 @@ import java.io.PrintWriter;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failure (the message says why and what to do)", "2:usage error"},
         footer = {"", "Nothing opens a network port: the CLI uses the local attach mechanism (same OS user only)"
-                + " and the attach API's local JMX connector."})
+                + " and the attach API's local JMX connector, or (status --rest) Flink's REST API as a client."})
 public final class ChokepointCli implements Runnable {
 
     public static final int FAILURE = 1;

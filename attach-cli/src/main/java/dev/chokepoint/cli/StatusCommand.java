@@ -13,16 +13,25 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Shows the backpressure report of a JVM: one row per vertex (its worst subtask), the subtasks"
-                + " beneath, and where the backpressure comes from.",
-                "Loads the agent first (with its defaults) when it is not running there."})
+        description = {"Shows the backpressure report of a JVM, or with --rest of a whole job over every TaskManager:"
+                + " one row per vertex (its worst subtask), the subtasks beneath, and where the backpressure comes from.",
+                "Without --rest: loads the agent first (with its defaults) when it is not running in the JVM."})
 final class StatusCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "<pid|name>", description = "pid, or a part of the main class or arguments that matches one JVM")
+    @Parameters(paramLabel = "<pid|name>", arity = "0..1",
+            description = "pid, or a part of the main class or arguments that matches one JVM (not with --rest)")
     String target;
+
+    @Option(names = "--rest", paramLabel = "URL", description = "read the job through the Flink JobManager's REST API"
+            + " (e.g. http://jobmanager:8081), over every TaskManager: no attach, no JMX")
+    String rest;
+
+    @Option(names = "--job", paramLabel = "ID|NAME", description = "with --rest: the job (id or exact name); needed"
+            + " when several run")
+    String job;
 
     @Option(names = "--json", description = "one JSON object (per reading) instead of the table")
     boolean json;
@@ -35,7 +44,7 @@ final class StatusCommand implements Callable<Integer> {
     Integer count;
 
     @Option(names = "--wait", description = "first wait (showing progress on stderr) until every subtask has a full"
-            + " sampling window")
+            + " sampling window (with --rest: until the JobManager has fetched every subtask's metrics)")
     boolean await;
 
     @Option(names = "--agent", paramLabel = "PATH",
@@ -49,6 +58,23 @@ final class StatusCommand implements Callable<Integer> {
         }
         if (count != null && count < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--count must be at least 1");
+        }
+        if (rest != null) {
+            if (target != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "give a <pid|name> or --rest URL, not both");
+            }
+            if (agent != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--agent goes without --rest: the REST"
+                        + " API reads the agents the TaskManagers already run");
+            }
+            RestStatus.run(rest, job, json, watch, count, await, System.out, System.err);
+            return 0;
+        }
+        if (target == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "a <pid|name> or --rest URL is missing");
+        }
+        if (job != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--job goes with --rest");
         }
         long pid = Jvms.resolve(target);
         Attacher.Connected connected = new Attacher(System.err).connect(pid, null, agent);

@@ -14,8 +14,16 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
-/** Reads a JVM's MBeans and shows them: once, or every few seconds; as a table or as JSON lines. */
+/**
+ * Reads a JVM's MBeans, or a whole job through Flink's REST API, and shows them: once, or every few
+ * seconds; as a table or as JSON lines.
+ */
 final class Watch {
+
+    /** Where readings come from. */
+    interface Source {
+        Snapshot read() throws IOException;
+    }
 
     private static final String HOME = "\u001b[H";
     private static final String CLEAR_SCREEN = "\u001b[2J";
@@ -23,7 +31,9 @@ final class Watch {
     private static final String CLEAR_BELOW = "\u001b[J";
 
     private final long pid;
+    /** Null when the readings come from Flink's REST API. */
     private final ChokepointReader reader;
+    private final Source source;
     private final PrintStream out;
     private final PrintStream err;
     private final boolean json;
@@ -32,8 +42,18 @@ final class Watch {
     private boolean firstFrame = true;
 
     Watch(long pid, ChokepointReader reader, PrintStream out, PrintStream err, boolean json) {
+        this(pid, reader, null, out, err, json);
+    }
+
+    /** Readings of {@code source}: a whole job through Flink's REST API. */
+    Watch(Source source, PrintStream out, PrintStream err, boolean json) {
+        this(-1, null, source, out, err, json);
+    }
+
+    private Watch(long pid, ChokepointReader reader, Source source, PrintStream out, PrintStream err, boolean json) {
         this.pid = pid;
         this.reader = reader;
+        this.source = source;
         this.out = out;
         this.err = err;
         this.json = json;
@@ -42,6 +62,9 @@ final class Watch {
     }
 
     Snapshot read() throws IOException {
+        if (source != null) {
+            return source.read();
+        }
         List<TaskSnapshot> tasks = reader.tasks();
         String version = reader.agentAttribute(AgentAttributes.VERSION).map(String::valueOf).orElse(null);
         return new Snapshot(pid, version, System.currentTimeMillis(), settings(), tasks);

@@ -66,12 +66,30 @@ public final class TaskSnapshot {
     public final List<String> hotFrames;
     /** Flink's {@code numRecordsIn} of the task; -1 when unknown. */
     public final long recordsIn;
+    /** The TaskManager (Flink's resource id) that runs the subtask; null when unknown (read from one JVM). */
+    public final String taskManager;
+    /** The host of that TaskManager; null when unknown. */
+    public final String host;
+    /** What the level was judged from: {@link Placement#BY_AGENT}, {@link Placement#BY_FLINK} or {@link Placement#BY_NONE}. */
+    public final String judgedBy;
+
+    /** A subtask of the one JVM read over JMX: judged by the agent there. */
+    public TaskSnapshot(String thread, String vertex, int subtask, int parallelism, double backPressureRatio,
+                        String backPressureLevel, int levelCode, int samples, int blockedSamples,
+                        BufferPools pools, List<String> producedPartitions, List<String> consumedPartitions,
+                        BusyCauses causes) {
+        this(thread, vertex, subtask, parallelism, backPressureRatio, backPressureLevel, levelCode, samples,
+                blockedSamples, pools, producedPartitions, consumedPartitions, causes, Placement.LOCAL);
+    }
 
     /** {@code producedPartitions}, {@code consumedPartitions}: the job topology, {@code null} when unknown. */
     public TaskSnapshot(String thread, String vertex, int subtask, int parallelism, double backPressureRatio,
                         String backPressureLevel, int levelCode, int samples, int blockedSamples,
                         BufferPools pools, List<String> producedPartitions, List<String> consumedPartitions,
-                        BusyCauses causes) {
+                        BusyCauses causes, Placement placement) {
+        this.taskManager = placement.taskManager;
+        this.host = placement.host;
+        this.judgedBy = placement.judgedBy;
         this.producedPartitions = producedPartitions == null ? null : List.copyOf(producedPartitions);
         this.consumedPartitions = consumedPartitions == null ? null : List.copyOf(consumedPartitions);
         this.thread = thread;
@@ -144,6 +162,27 @@ public final class TaskSnapshot {
                         bufferWaitP50Micros, bufferWaitP99Micros, bufferWaitMaxMicros, remoteInputChannels,
                         cpuRatio, gcRatio, lockRatio, ioRatio, sleepRatio, externalWaitRatio, otherBusyRatio, cause,
                         lockOwner, recordsIn, hotFrames);
+    }
+
+    /** Where a subtask runs and what judged it: for a job read across TaskManagers. */
+    public static final class Placement {
+        /** The agent's own window (its MBeans, or its Flink metrics). */
+        public static final String BY_AGENT = "agent";
+        /** Flink's own time metrics (1.13+), without the agent. */
+        public static final String BY_FLINK = "flink";
+        /** Neither: no level. */
+        public static final String BY_NONE = "none";
+        static final Placement LOCAL = new Placement(null, null, BY_AGENT);
+
+        final String taskManager;
+        final String host;
+        final String judgedBy;
+
+        public Placement(String taskManager, String host, String judgedBy) {
+            this.taskManager = taskManager;
+            this.host = host;
+            this.judgedBy = judgedBy;
+        }
     }
 
     /** The buffer-pool instrumentation's values of one subtask (the attributes of the same names). */

@@ -101,6 +101,10 @@ public final class Diagnosis {
         if (graph.vertices.isEmpty()) {
             return new Diagnosis(graph, readings, null, "no Flink subtasks found in this JVM", skew, Why.NO_ORIGIN);
         }
+        if (graph.vertices.stream().allMatch(v -> v.subtasks.stream().allMatch(t -> t.backPressureLevel == null))) {
+            return new Diagnosis(graph, readings, null, "no subtask has a level (no agent metrics, and no"
+                    + " backpressured time before Flink 1.13): only the pool usages below tell", skew, Why.NO_ORIGIN);
+        }
         if (graph.vertices.stream().noneMatch(Vertex::backpressured)) {
             return new Diagnosis(graph, readings, null, "no vertex is backpressured", skew, Why.NO_ORIGIN);
         }
@@ -235,6 +239,11 @@ public final class Diagnosis {
         Cause cause = dominant(bottleneck);
         if (cause == null) {
             double busyShare = mean(bottleneck, t -> t.busyRatio);
+            if (bottleneck.stream().allMatch(t -> Double.isNaN(t.cpuRatio))) {
+                // Judged from Flink's own metrics (a job read through its REST API): they do not split the busy time.
+                return new Why(Cause.UNKNOWN, List.of("busy " + pct(busyShare) + "; why needs the Chokepoint agent on"
+                        + " its TaskManagers (Flink's own metrics do not split the busy time)"), bottleneck);
+            }
             return new Why(Cause.UNKNOWN, List.of(busyShare > 0
                     ? "busy " + pct(busyShare) + " but no cause of it reported"
                     : "busy 0%: no busy samples to tell why"), bottleneck);
@@ -360,7 +369,8 @@ public final class Diagnosis {
     }
 
     static String levelAndRatio(TaskSnapshot task) {
-        return String.format(Locale.ROOT, "%s %.2f", task.backPressureLevel, task.backPressureRatio);
+        return String.format(Locale.ROOT, "%s %.2f", task.backPressureLevel == null ? "-" : task.backPressureLevel,
+                task.backPressureRatio);
     }
 
     private static double nanToZero(double v) {

@@ -28,25 +28,37 @@ public final class JsonReport {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (JsonGenerator json = JSON.createGenerator(bytes, JsonEncoding.UTF8)) {
             json.writeStartObject();
-            json.writeNumberField(StatusJson.PID, snapshot.pid);
+            ClusterSource cluster = snapshot.cluster;
+            if (cluster == null) {
+                json.writeNumberField(StatusJson.PID, snapshot.pid);
+            } else {
+                json.writeNullField(StatusJson.PID);
+            }
             if (snapshot.agentVersion == null) {
                 json.writeNullField(StatusJson.AGENT_VERSION);
             } else {
                 json.writeStringField(StatusJson.AGENT_VERSION, snapshot.agentVersion);
             }
             json.writeNumberField(StatusJson.TIMESTAMP, snapshot.timestampMillis);
+            if (cluster != null) {
+                json.writeStringField(StatusJson.REST, cluster.url);
+                json.writeStringField(StatusJson.JOB_ID, cluster.jobId);
+                json.writeStringField(StatusJson.JOB, cluster.jobName);
+                json.writeStringField(StatusJson.JOB_STATE, cluster.jobState);
+                strings(json, StatusJson.NOTES, cluster.notes);
+            }
             json.writeArrayFieldStart(StatusJson.VERTICES);
             for (Vertex vertex : snapshot.diagnosis.graph.vertices) {
                 json.writeStartObject();
                 json.writeStringField(StatusJson.NAME, vertex.name);
-                json.writeStringField(StatusJson.BACKPRESSURE_LEVEL, vertex.level());
+                string(json, StatusJson.BACKPRESSURE_LEVEL, vertex.level());
                 number(json, StatusJson.RATIO, vertex.ratio());
                 json.writeArrayFieldStart(StatusJson.SUBTASKS);
                 for (TaskSnapshot task : vertex.subtasks) {
                     json.writeStartObject();
                     json.writeNumberField(StatusJson.SUBTASK, task.subtask);
                     json.writeStringField(StatusJson.THREAD, task.thread);
-                    json.writeStringField(StatusJson.BACKPRESSURE_LEVEL, task.backPressureLevel);
+                    string(json, StatusJson.BACKPRESSURE_LEVEL, task.backPressureLevel);
                     number(json, StatusJson.RATIO, task.backPressureRatio);
                     number(json, StatusJson.HARD_RATIO, task.hardBackPressureRatio);
                     number(json, StatusJson.SOFT_RATIO, task.softBackPressureRatio);
@@ -72,6 +84,12 @@ public final class JsonReport {
                         json.writeNullField(StatusJson.RECORDS_IN);
                     } else {
                         json.writeNumberField(StatusJson.RECORDS_IN, task.recordsIn);
+                    }
+                    if (cluster != null) {
+                        // Only a job read across TaskManagers has them: one JVM's output keeps its shape.
+                        string(json, StatusJson.TASK_MANAGER, task.taskManager);
+                        string(json, StatusJson.HOST, task.host);
+                        string(json, StatusJson.JUDGED_BY, task.judgedBy);
                     }
                     json.writeEndObject();
                 }

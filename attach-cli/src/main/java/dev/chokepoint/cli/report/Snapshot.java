@@ -6,8 +6,12 @@ import dev.chokepoint.cli.jmx.TaskSnapshot;
 import java.util.Collections;
 import java.util.List;
 
-/** One reading of a JVM's Chokepoint MBeans: what one table or one JSON object shows. */
+/**
+ * One reading: of a JVM's Chokepoint MBeans, or of a whole job through Flink's REST API
+ * ({@link #cluster}); what one table or one JSON object shows.
+ */
 public final class Snapshot {
+    /** The JVM read; -1 for a job read through the REST API. */
     public final long pid;
     public final String agentVersion;
     public final long timestampMillis;
@@ -15,8 +19,21 @@ public final class Snapshot {
     public final AgentSettings settings;
     public final List<TaskSnapshot> tasks;
     public final Diagnosis diagnosis;
+    /** The job and REST API read; null for a JVM read over JMX. */
+    public final ClusterSource cluster;
 
     public Snapshot(long pid, String agentVersion, long timestampMillis, AgentSettings settings, List<TaskSnapshot> tasks) {
+        this(pid, agentVersion, timestampMillis, settings, tasks, null);
+    }
+
+    /** A whole job through Flink's REST API: every subtask counts as a full window (the REST API has no sample counts). */
+    public Snapshot(ClusterSource cluster, long timestampMillis, AgentSettings settings, List<TaskSnapshot> tasks) {
+        this(-1, null, timestampMillis, settings, tasks, cluster);
+    }
+
+    private Snapshot(long pid, String agentVersion, long timestampMillis, AgentSettings settings,
+                     List<TaskSnapshot> tasks, ClusterSource cluster) {
+        this.cluster = cluster;
         this.pid = pid;
         this.agentVersion = agentVersion;
         this.timestampMillis = timestampMillis;

@@ -25,6 +25,10 @@ public final class TableReport {
 
     private static final String FIRST_COLUMN = "VERTEX / SUBTASK";
     static final String COLUMNS = "LEVEL  RATIO   HARD   SOFT   BUSY   IDLE  OUTPOOL  INPOOL  FLOAT   EXCL  BP ms/s  CAUSE";
+    /** After {@link #COLUMNS} when the subtasks run on several TaskManagers (a job read through Flink's REST API). */
+    static final String PLACEMENT_COLUMNS = "HOST / TASKMANAGER";
+
+    private static final String BY_FLINK = TaskSnapshot.Placement.BY_FLINK;
 
     private final boolean color;
 
@@ -34,9 +38,15 @@ public final class TableReport {
 
     public List<String> render(Snapshot snapshot) {
         List<String> lines = new ArrayList<>();
-        lines.add(bold("Chokepoint " + (snapshot.agentVersion == null ? "(agent not loaded)" : snapshot.agentVersion)
-                + " - JVM " + snapshot.pid));
-        lines.add(dim(window(snapshot)));
+        ClusterSource cluster = snapshot.cluster;
+        if (cluster == null) {
+            lines.add(bold("Chokepoint " + (snapshot.agentVersion == null ? "(agent not loaded)" : snapshot.agentVersion)
+                    + " - JVM " + snapshot.pid));
+            lines.add(dim(window(snapshot)));
+        } else {
+            lines.add(bold("Chokepoint - job " + cluster.jobName + " (" + cluster.jobId + ", " + cluster.jobState + ")"));
+            lines.add(dim("Flink REST API " + cluster.url + ", every TaskManager; metrics as the JobManager last fetched them"));
+        }
         lines.add("");
         Diagnosis diagnosis = snapshot.diagnosis;
         if (diagnosis.graph.vertices.isEmpty()) {
@@ -50,7 +60,10 @@ public final class TableReport {
                 width = Math.max(width, subtaskLabel(task).length());
             }
         }
-        lines.add(dim(pad(FIRST_COLUMN, width) + "  " + COLUMNS));
+        boolean placed = snapshot.tasks.stream().anyMatch(t -> t.taskManager != null || t.host != null);
+        int causeWidth = "EXTERNAL_WAIT".length();
+        lines.add(dim(pad(FIRST_COLUMN, width) + "  " + (placed ? pad(COLUMNS, COLUMNS.length() + causeWidth - 5)
+                + "  " + PLACEMENT_COLUMNS : COLUMNS)));
         for (Vertex vertex : diagnosis.graph.vertices) {
             TaskSnapshot worst = vertex.worst();
             lines.add(bold(pad(vertex.name, width)) + "  " + level(worst.backPressureLevel) + " "
@@ -61,7 +74,9 @@ public final class TableReport {
                         + num(task.softBackPressureRatio) + " " + num(task.busyRatio) + " " + num(task.idleRatio)
                         + "  " + pct(task.outPoolUsage, 7) + " " + pct(task.inPoolUsage, 7) + " "
                         + pct(task.floatingBuffersUsage, 6) + " " + pct(task.exclusiveBuffersUsage, 6) + " "
-                        + ms(task.backPressuredTimeMsPerSecond) + "  " + cause(task.cause));
+                        + ms(task.backPressuredTimeMsPerSecond) + "  "
+                        // The values of CAUSE start one left of their header (as they always have): one more space after.
+                        + (placed ? pad(cause(task.cause), causeWidth + 1) + "  " + placement(task) : cause(task.cause)));
             }
         }
         lines.add("");
@@ -82,6 +97,11 @@ public final class TableReport {
         } else {
             lines.add("  origin: none - " + diagnosis.reason);
         }
+        if (cluster != null) {
+            for (String note : cluster.notes) {
+                lines.add("  note: " + note);
+            }
+        }
         for (String skew : diagnosis.skew) {
             lines.add("  skew: " + skew);
         }
@@ -97,7 +117,8 @@ public final class TableReport {
         }
         lines.add("");
         lines.add(dim("ratio = (hard + soft) samples / samples: hard = blocked in a buffer request, soft = waiting"
-                + " for work with an output pool full;  " + thresholds(snapshot.settings) + ";"
+                + " for work with an output pool full" + (snapshot.tasks.stream().noneMatch(t -> BY_FLINK.equals(t.judgedBy))
+                ? "" : " (judged by Flink: its backPressuredTimeMsPerSecond / 1000)") + ";  " + thresholds(snapshot.settings) + ";"
                 + "  pool usage high >= " + Math.round(PoolReading.HIGH * 100) + "%"));
         return lines;
     }
@@ -123,6 +144,11 @@ public final class TableReport {
         return "  " + (task.thread != null ? task.thread : task.vertex + " (" + Diagnosis.label(task) + ")");
     }
 
+    /** The HOST / TASKMANAGER column: {@code host  resource-id}, {@code -} for what Flink does not tell. */
+    private static String placement(TaskSnapshot task) {
+        return (task.host == null ? "-" : task.host) + "  " + (task.taskManager == null ? "-" : task.taskManager);
+    }
+
     /** The CAUSE column: the subtask's dominant busy cause, {@code -} when it is hardly busy. */
     private static String cause(Cause cause) {
         return cause == null || cause == Cause.NONE ? "-" : cause.name();
@@ -142,7 +168,7 @@ public final class TableReport {
     }
 
     private String level(String level) {
-        String padded = pad(level, 5);
+        String padded = pad(level == null ? "-" : level, 5);
         if (BackPressureLevel.OK.name().equals(level)) {
             return colored(GREEN, padded);
         }

@@ -38,6 +38,7 @@ final class Tasks {
         String lockClass = "";
         List<String> hotFrames = List.of();
         long recordsIn = -1;
+        TaskSnapshot.Placement placement;
 
         Builder(String vertex, int subtask, int parallelism) {
             this.vertex = vertex;
@@ -112,6 +113,12 @@ final class Tasks {
             return this;
         }
 
+        /** Where it runs and what judged it: a subtask of a job read through Flink's REST API. */
+        Builder on(String taskManager, String host, String judgedBy) {
+            this.placement = new TaskSnapshot.Placement(taskManager, host, judgedBy);
+            return this;
+        }
+
         TaskSnapshot build() {
             BackPressureLevel level = BackPressureLevel.of(ratio, Settings.LOW_DEFAULT, Settings.HIGH_DEFAULT);
             double rest = Math.max(0, 1 - ratio - busy);
@@ -134,7 +141,8 @@ final class Tasks {
                             ratio * 1000, Double.NaN, Double.NaN, Double.NaN, remoteChannels),
                     produced, consumed,
                     new TaskSnapshot.BusyCauses(split[0], split[1], split[2], split[3], split[4], split[5], split[6], own,
-                            lockOwner, lockClass, hotFrames, recordsIn));
+                            lockOwner, lockClass, hotFrames, recordsIn),
+                    placement != null ? placement : new TaskSnapshot.Placement(null, null, TaskSnapshot.Placement.BY_AGENT));
         }
     }
 }

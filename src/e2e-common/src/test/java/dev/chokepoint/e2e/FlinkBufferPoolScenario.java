@@ -145,6 +145,20 @@ public abstract class FlinkBufferPoolScenario {
     }
 
     /**
+     * What judges a subtask without the agent's Flink metrics in {@code chokepoint status --rest} on
+     * this version, for the scenarios that check it ({@link RestStatusCheck}): {@code flink} (its own
+     * backpressured time, 1.13+) or {@code none}; {@code null}: not checked on this version.
+     */
+    protected String restJudgedBy() {
+        return null;
+    }
+
+    /** Whether this version's REST API names each subtask's TaskManager ({@code taskmanager-id}, 1.12+). */
+    protected boolean restTellsTaskManagers() {
+        return true;
+    }
+
+    /**
      * Whether this version has FLIP-27 sources ({@code fromSequence}, 1.12+). Without them the
      * backpressured jobs start from the legacy source, and the FLIP-27 scenario is skipped.
      */
@@ -228,8 +242,10 @@ public abstract class FlinkBufferPoolScenario {
      */
     @Test
     void inputBuffersAcrossTwoTaskManagersAgreeWithFlink() throws Exception {
+        // Also the whole job through the REST API (issue 13): the two TaskManagers' subtasks in one report.
         run(backpressuredJob("two-taskmanagers", Load.JAVAAGENT, "taskmanagers=2")
-                .remoteInput(BackpressureJob.SINK_VERTEX));
+                .remoteInput(BackpressureJob.SINK_VERTEX)
+                .restStatus(BackpressureJob.SINK_VERTEX, 2));
     }
 
     /** The agent loaded into the running job (attach API) must see the pools that already exist. */
@@ -315,6 +331,10 @@ public abstract class FlinkBufferPoolScenario {
         final Map<String, Boolean> inputBacklog = new LinkedHashMap<>();
         boolean notifications;
         boolean detachAndReattach;
+        /** Also check {@code status --rest} ({@link RestStatusCheck}): the origin it must name, and the TaskManagers. */
+        boolean restStatus;
+        String restOrigin;
+        int restTaskManagers;
         /** The agent's argument at start (empty: its defaults). */
         String agentArgs = "";
 
@@ -380,6 +400,13 @@ public abstract class FlinkBufferPoolScenario {
             return this;
         }
 
+        Scenario restStatus(String origin, int taskManagers) {
+            restStatus = true;
+            restOrigin = origin;
+            restTaskManagers = taskManagers;
+            return this;
+        }
+
         /** Also check the BackPressureLevel change notifications (by moving the thresholds). */
         Scenario checkNotifications() {
             notifications = true;
@@ -417,11 +444,12 @@ public abstract class FlinkBufferPoolScenario {
             jvmArgs.add("-XX:+EnableDynamicAgentLoading"); // JDK 21+ warns about dynamically loaded agents
         }
         List<String> jobArgs = new ArrayList<>(scenario.jobArgs);
-        int restPort = readsRestBackPressure() ? freePort() : -1;
+        boolean restStatus = scenario.restStatus && restJudgedBy() != null;
+        int restPort = readsRestBackPressure() || restStatus ? freePort() : -1;
         if (restPort > 0) {
             jobArgs.add("restPort=" + restPort);
         }
-        FlinkRestBackPressure rest = restPort > 0 ? new FlinkRestBackPressure(LOOPBACK, restPort) : null;
+        FlinkRestBackPressure rest = readsRestBackPressure() ? new FlinkRestBackPressure(LOOPBACK, restPort) : null;
         JavaProcess.Builder builder = JavaProcess.builder(BackpressureJob.class.getName())
                 .jvmArgs(jvmArgs.toArray(new String[0]))
                 .args(jobArgs.toArray(new String[0]))
@@ -490,6 +518,12 @@ public abstract class FlinkBufferPoolScenario {
                     }
                     assertAgreement(scenario, polls);
                     System.out.printf("[%s] the agent agrees with Flink after %.1f s%n", label, seconds(start));
+
+                    if (restStatus) {
+                        RestStatusCheck.check(label, restPort, scenario.levels, scenario.restOrigin, restJudgedBy(),
+                                restTellsTaskManagers() ? scenario.restTaskManagers : 0);
+                        System.out.printf("[%s] status --rest agrees after %.1f s%n", label, seconds(start));
+                    }
 
                     if (scenario.notifications) {
                         assertLevelNotifications(label, scenario, jmx.mbeans(), reader, last.get());

@@ -33,4 +33,9 @@ class Flink120BufferPoolTest extends FlinkBufferPoolScenario {
     protected String flinkKind(TaskMetrics flink) {
         return kindBySoftHardTime(flink);
     }
+
+    @Override
+    protected String restJudgedBy() {
+        return "flink"; // busyTimeMsPerSecond and backPressuredTimeMsPerSecond: 1.13+
+    }
 }

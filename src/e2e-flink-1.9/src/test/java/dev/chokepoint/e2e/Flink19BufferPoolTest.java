@@ -81,4 +81,14 @@ class Flink19BufferPoolTest extends FlinkBufferPoolScenario {
     protected boolean bridgeFrameInBufferWaits() {
         return false;
     }
+
+    @Override
+    protected String restJudgedBy() {
+        return "none"; // no busy or backpressured time before 1.13: only the agent's metrics judge
+    }
+
+    @Override
+    protected boolean restTellsTaskManagers() {
+        return false; // taskmanager-id in the vertex details from 1.12 on; 1.9 gives the host only
+    }
 }

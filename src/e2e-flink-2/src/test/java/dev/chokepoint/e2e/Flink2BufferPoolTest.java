@@ -19,4 +19,9 @@ class Flink2BufferPoolTest extends FlinkBufferPoolScenario {
     protected String flinkKind(TaskMetrics flink) {
         return kindBySoftHardTime(flink);
     }
+
+    @Override
+    protected String restJudgedBy() {
+        return "flink"; // busyTimeMsPerSecond and backPressuredTimeMsPerSecond: 1.13+
+    }
 }

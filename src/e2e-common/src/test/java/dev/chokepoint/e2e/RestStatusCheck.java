@@ -1,0 +1,157 @@
+package dev.chokepoint.e2e;
+
+import dev.chokepoint.cli.common.CliException;
+import dev.chokepoint.cli.jmx.TaskSnapshot;
+import dev.chokepoint.cli.report.JsonReport;
+import dev.chokepoint.cli.report.Snapshot;
+import dev.chokepoint.cli.report.TableReport;
+import dev.chokepoint.cli.report.Vertex;
+import dev.chokepoint.cli.rest.FlinkRestClient;
+import dev.chokepoint.cli.rest.RestSnapshotReader;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code chokepoint status --rest}: the whole job read through the JobManager's REST API of a
+ * running scenario, no JMX: the same levels and origin as the scenario's, each subtask with its
+ * TaskManager, the cost of one reading in requests; then the real CLI jar's {@code --json --wait}.
+ */
+final class RestStatusCheck {
+
+    static final Duration SETTLE = Duration.ofSeconds(60);
+
+    private RestStatusCheck() {
+    }
+
+    /**
+     * {@code levels}: vertex → level every judged subtask must show; {@code origin}: the vertex
+     * named the origin when they are judged; {@code fallback}: what judges a subtask without the
+     * agent's metrics on this version ({@code flink} or {@code none}); {@code taskManagers}: how
+     * many run the subtasks (0: the version does not tell).
+     */
+    static void check(String label, int restPort, Map<String, String> levels, String origin, String fallback,
+                      int taskManagers) throws Exception {
+        String url = "http://127.0.0.1:" + restPort;
+        FlinkRestClient client = new FlinkRestClient(url);
+        // The one running job (1.9's two-TaskManager cluster runs the job graph under Flink's default name).
+        RestSnapshotReader reader = RestSnapshotReader.open(client, null);
+        AtomicReference<Snapshot> last = new AtomicReference<>();
+        AtomicReference<Integer> cost = new AtomicReference<>();
+        try {
+            await(label + ": status --rest shows the scenario's levels and origin").atMost(SETTLE)
+                    .pollInterval(Duration.ofSeconds(1))
+                    .untilAsserted(() -> {
+                        int before = client.requests();
+                        Snapshot snapshot = reader.read();
+                        cost.set(client.requests() - before);
+                        last.set(snapshot);
+                        assertEquals(List.of(), reader.withoutMetrics(), "subtasks without metrics at the JobManager");
+                        assertLevels(snapshot, levels, origin, fallback);
+                    });
+        } finally {
+            if (last.get() != null) {
+                System.out.printf("[%s] status --rest %s (%d requests):%n%s%n", label, url, cost.get(),
+                        String.join("\n", new TableReport(false).render(last.get())));
+            }
+        }
+        Snapshot snapshot = last.get();
+        int vertices = snapshot.diagnosis.graph.vertices.size();
+        long withAgent = snapshot.diagnosis.graph.vertices.stream().filter(v -> v.subtasks.stream()
+                .anyMatch(t -> TaskSnapshot.Placement.BY_AGENT.equals(t.judgedBy))).count();
+        // The job, then per vertex its subtasks and one metrics request (parallelism 2 fits in one), and
+        // one more for the rest of the agent's metrics where it runs.
+        assertEquals(1 + 2 * vertices + withAgent, (long) cost.get(), "requests of one reading of " + vertices
+                + " vertices, " + withAgent + " with the agent's metrics");
+        Set<String> seen = new TreeSet<>();
+        for (TaskSnapshot task : snapshot.tasks) {
+            assertNotNull(task.host, "host of " + task.vertex + " " + task.subtask);
+            if (task.taskManager != null || taskManagers > 0) {
+                assertNotNull(task.taskManager, "taskManager of " + task.vertex + " " + task.subtask);
+                seen.add(task.taskManager);
+            }
+        }
+        if (taskManagers > 0) {
+            assertEquals(taskManagers, seen.size(), "TaskManagers that run the subtasks: " + seen);
+        }
+        System.out.printf("[%s] status --rest JSON: %s%n", label, JsonReport.render(snapshot));
+        String jobId = snapshot.cluster.jobId;
+        assertEquals(jobId, RestSnapshotReader.open(client, jobId).read().cluster.jobId, "--job by id");
+        CliException noSuchJob = assertThrows(CliException.class, () -> RestSnapshotReader.open(client, "no-such-job"));
+        assertEquals("no job no-such-job on " + url, noSuchJob.getMessage());
+        assertTrue(noSuchJob.hint().contains(jobId), "the hint lists the jobs: " + noSuchJob.hint());
+        boolean judged = snapshot.tasks.stream().noneMatch(t -> TaskSnapshot.Placement.BY_NONE.equals(t.judgedBy));
+        runTheJar(label, url, judged ? origin : null);
+    }
+
+    /**
+     * Every subtask judged by the agent's metrics (when its agent publishes them) or else by
+     * {@code fallback}; judged ones at the scenario's level, unjudged ones ({@code none}) without a
+     * level, and then the report must say what is missing and how to add the agent.
+     */
+    private static void assertLevels(Snapshot snapshot, Map<String, String> levels, String origin, String fallback) {
+        Set<String> judges = new TreeSet<>();
+        Set<String> vertices = new TreeSet<>();
+        for (Vertex vertex : snapshot.diagnosis.graph.vertices) {
+            vertices.add(vertex.name);
+            for (TaskSnapshot task : vertex.subtasks) {
+                String what = vertex.name + " " + task.subtask;
+                assertTrue(TaskSnapshot.Placement.BY_AGENT.equals(task.judgedBy) || fallback.equals(task.judgedBy),
+                        "what judged " + what + ": " + task.judgedBy);
+                judges.add(task.judgedBy);
+                boolean judged = !TaskSnapshot.Placement.BY_NONE.equals(task.judgedBy);
+                assertEquals(judged ? levels.get(vertex.name) : null, task.backPressureLevel, "level of " + what);
+            }
+        }
+        assertEquals(new TreeSet<>(levels.keySet()), vertices, "vertices");
+        assertEquals(1, judges.size(), "one judge for every subtask of one agent version: " + judges);
+        assertTrue(snapshot.diagnosis.graph.topologyKnown, "job order from the plan's edges");
+        boolean judged = !judges.contains(TaskSnapshot.Placement.BY_NONE);
+        assertEquals(judged ? origin : null, snapshot.diagnosis.origin == null ? null : snapshot.diagnosis.origin.name,
+                "origin: " + snapshot.diagnosis.reason);
+        if (!judged) {
+            String notes = String.join("\n", snapshot.cluster.notes);
+            assertTrue(notes.contains("no level for ") && notes.contains("TaskManagers without the Chokepoint agent: ")
+                    && notes.contains("-javaagent:"), "notes: " + notes);
+            assertTrue(snapshot.diagnosis.reason.startsWith("no subtask has a level"), snapshot.diagnosis.reason);
+        }
+    }
+
+    /** The real jar, as an operator runs it: {@code status --rest URL --json --wait}. */
+    private static void runTheJar(String label, String url, String origin) throws Exception {
+        Path cli = Paths.get("..", "..", "attach-cli", "target", "chokepoint.jar").toAbsolutePath().normalize();
+        assertTrue(Files.isRegularFile(cli), "build the CLI first: " + cli);
+        List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-jar", cli.toString(), "status", "--rest", url, "--json", "--wait"));
+        Process status = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String json = new String(status.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertTrue(status.waitFor(120, TimeUnit.SECONDS), "the CLI did not finish");
+        System.out.printf("[%s] chokepoint %s: %s%n", label, String.join(" ", command.subList(3, command.size())), json);
+        assertEquals(0, status.exitValue(), json);
+        assertFalse(json.contains("\n"), "one JSON line: " + json);
+        assertTrue(json.contains("\"rest\":\"" + url + "\""), json);
+        if (origin == null) {
+            assertTrue(json.contains("\"origin\":{\"vertex\":null"), json);
+        } else {
+            assertTrue(json.contains("\"origin\":{\"vertex\":\"" + origin + "\""), json);
+        }
+        assertTrue(json.contains("\"taskManager\":\"") || json.contains("\"host\":\""), json);
+    }
+}
