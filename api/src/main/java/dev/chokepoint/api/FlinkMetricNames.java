@@ -2,7 +2,9 @@ package dev.chokepoint.api;
 
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The names under which the agent registers each subtask's figures as Flink metrics, in the task's
@@ -65,6 +67,24 @@ public final class FlinkMetricNames {
         String[] all = NUMBERS.toArray(new String[NUMBERS.size() + 1]);
         all[NUMBERS.size()] = CAUSE;
         ALL = Collections.unmodifiableList(Arrays.asList(all));
+    }
+
+    /** Each metric ({@link #ALL}, in order) → the Task MBean attribute it equals ({@link TaskAttributes}). */
+    public static final Map<String, String> TASK_ATTRIBUTES;
+
+    static {
+        String[] attributes = {
+            TaskAttributes.BACK_PRESSURE_RATIO, TaskAttributes.LEVEL_CODE, TaskAttributes.HARD_BACK_PRESSURE_RATIO,
+            TaskAttributes.SOFT_BACK_PRESSURE_RATIO, TaskAttributes.IDLE_RATIO, TaskAttributes.BUSY_RATIO,
+            TaskAttributes.BACK_PRESSURED_TIME_MS_PER_SECOND, TaskAttributes.BUFFER_WAIT_P99_MICROS,
+            TaskAttributes.CPU_RATIO, TaskAttributes.GC_RATIO, TaskAttributes.LOCK_RATIO, TaskAttributes.IO_RATIO,
+            TaskAttributes.SLEEP_RATIO, TaskAttributes.EXTERNAL_WAIT_RATIO, TaskAttributes.OTHER_BUSY_RATIO,
+            TaskAttributes.CAUSE};
+        Map<String, String> byMetric = new LinkedHashMap<>();
+        for (int i = 0; i < attributes.length; i++) {
+            byMetric.put(ALL.get(i), attributes[i]);
+        }
+        TASK_ATTRIBUTES = Collections.unmodifiableMap(byMetric);
     }
 
     private FlinkMetricNames() {

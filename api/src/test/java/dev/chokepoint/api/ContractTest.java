@@ -72,6 +72,20 @@ class ContractTest {
     }
 
     @Test
+    void eachFlinkMetricIsATaskAttributeOfTheSameMeaning() throws Exception {
+        assertEquals(FlinkMetricNames.ALL, new java.util.ArrayList<>(FlinkMetricNames.TASK_ATTRIBUTES.keySet()));
+        Set<String> attributes = attributesOf(TaskMXBean.class);
+        for (java.util.Map.Entry<String, String> metric : FlinkMetricNames.TASK_ATTRIBUTES.entrySet()) {
+            assertTrue(attributes.contains(metric.getValue()), metric.toString());
+            // the same words, where the metric is not a shortening of the attribute
+            String attribute = metric.getValue().toLowerCase(java.util.Locale.ROOT);
+            String name = metric.getKey().toLowerCase(java.util.Locale.ROOT);
+            assertTrue(attribute.equals(name) || attribute.contains(name.replace("ratio", ""))
+                    || name.equals("blockedtimemspersecond"), metric.toString());
+        }
+    }
+
+    @Test
     void taskNamesAreMatchedByTheTaskPattern() {
         ObjectName name = ObjectNames.task("Source: a, \"b\" (1/2)#0");
         assertTrue(ObjectNames.ALL_TASKS.apply(name), name.toString());

@@ -9,7 +9,6 @@ import dev.chokepoint.agent.discover.TaskThreadName;
 import dev.chokepoint.agent.flink.FlinkTask;
 import dev.chokepoint.api.FlinkMetricNames;
 import dev.chokepoint.api.ObjectNames;
-import dev.chokepoint.api.TaskAttributes;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.metrics.groups.TaskMetricGroup;
@@ -40,28 +39,6 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Registration into real Flink, and what its REST API and reporters make of it: src/e2e-*.
  */
 class FlinkMetricsPublisherTest {
-
-    /** Each Flink metric and the Task MBean attribute it must equal. */
-    private static final Map<String, String> ATTRIBUTES = new LinkedHashMap<>();
-
-    static {
-        ATTRIBUTES.put(FlinkMetricNames.BACK_PRESSURE_RATIO, TaskAttributes.BACK_PRESSURE_RATIO);
-        ATTRIBUTES.put(FlinkMetricNames.LEVEL_CODE, TaskAttributes.LEVEL_CODE);
-        ATTRIBUTES.put(FlinkMetricNames.HARD_RATIO, TaskAttributes.HARD_BACK_PRESSURE_RATIO);
-        ATTRIBUTES.put(FlinkMetricNames.SOFT_RATIO, TaskAttributes.SOFT_BACK_PRESSURE_RATIO);
-        ATTRIBUTES.put(FlinkMetricNames.IDLE_RATIO, TaskAttributes.IDLE_RATIO);
-        ATTRIBUTES.put(FlinkMetricNames.BUSY_RATIO, TaskAttributes.BUSY_RATIO);
-        ATTRIBUTES.put(FlinkMetricNames.BLOCKED_TIME_MS_PER_SECOND, TaskAttributes.BACK_PRESSURED_TIME_MS_PER_SECOND);
-        ATTRIBUTES.put(FlinkMetricNames.BUFFER_WAIT_P99_MICROS, TaskAttributes.BUFFER_WAIT_P99_MICROS);
-        ATTRIBUTES.put(FlinkMetricNames.CPU_RATIO, TaskAttributes.CPU_RATIO);
-        ATTRIBUTES.put(FlinkMetricNames.GC_RATIO, TaskAttributes.GC_RATIO);
-        ATTRIBUTES.put(FlinkMetricNames.LOCK_RATIO, TaskAttributes.LOCK_RATIO);
-        ATTRIBUTES.put(FlinkMetricNames.IO_RATIO, TaskAttributes.IO_RATIO);
-        ATTRIBUTES.put(FlinkMetricNames.SLEEP_RATIO, TaskAttributes.SLEEP_RATIO);
-        ATTRIBUTES.put(FlinkMetricNames.EXTERNAL_WAIT_RATIO, TaskAttributes.EXTERNAL_WAIT_RATIO);
-        ATTRIBUTES.put(FlinkMetricNames.OTHER_BUSY_RATIO, TaskAttributes.OTHER_BUSY_RATIO);
-        ATTRIBUTES.put(FlinkMetricNames.CAUSE, TaskAttributes.CAUSE);
-    }
 
     private static final String SUBTASK = "Chokepoint Publisher Test Map (1/2)#0";
     private static final ThreadState[] STATES = {
@@ -143,7 +120,7 @@ class FlinkMetricsPublisherTest {
 
         Map<String, Object> fromMBean = new LinkedHashMap<>();
         Map<String, Object> fromFlink = new LinkedHashMap<>();
-        for (Map.Entry<String, String> metric : ATTRIBUTES.entrySet()) {
+        for (Map.Entry<String, String> metric : FlinkMetricNames.TASK_ATTRIBUTES.entrySet()) {
             fromMBean.put(metric.getKey(), ManagementFactory.getPlatformMBeanServer()
                     .getAttribute(ObjectNames.task(SUBTASK), metric.getValue()));
             fromFlink.put(metric.getKey(), value(taskGroup, metric.getKey()));
