@@ -121,7 +121,11 @@ final class FlinkChokepointMetrics {
             for (String key : subtasks) {
                 Map<String, Object> ours = agentValues(threads.get(key), attributes);
                 Map<String, Object> flink = flinkValues(listed.get(key));
-                lastRead.append(String.format("  %-24s agent %s%n  %-24s Flink %s%n", key, ours.values(), "", flink.values()));
+                List<Object> flinkInOrder = new ArrayList<>();
+                for (String metric : FlinkMetricNames.ALL) {
+                    flinkInOrder.add(flink.get(metric));
+                }
+                lastRead.append(String.format("  %-24s agent %s%n  %-24s Flink %s%n", key, ours.values(), "", flinkInOrder));
                 for (String metric : FlinkMetricNames.ALL) {
                     int[] count = counts.computeIfAbsent(key + " " + metric, k -> new int[2]);
                     count[1]++;
