@@ -4,6 +4,7 @@ import dev.chokepoint.agent.config.AgentConfig;
 import dev.chokepoint.agent.config.LiveConfig;
 import dev.chokepoint.agent.export.AgentControl;
 import dev.chokepoint.agent.export.AgentView;
+import dev.chokepoint.agent.export.FlinkMetricsPublisher;
 import dev.chokepoint.agent.export.MBeanExporter;
 import dev.chokepoint.agent.export.SamplerStatistics;
 import dev.chokepoint.agent.export.TaskMBeans;
@@ -38,7 +39,9 @@ final class SamplerThread implements Runnable {
         this.config = new LiveConfig(initial);
         this.probes = probes;
         this.agentView = new AgentView(version, config, statistics, probes, control);
-        this.tick = new Tick(initial, probes, new TaskMBeans(exporter, new Settings()), statistics);
+        Settings settings = new Settings();
+        TaskMBeans mbeans = new TaskMBeans(exporter, settings);
+        this.tick = new Tick(initial, probes, mbeans, new FlinkMetricsPublisher(mbeans, settings), statistics);
     }
 
     void start() {

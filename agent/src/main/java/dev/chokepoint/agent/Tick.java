@@ -9,6 +9,7 @@ import dev.chokepoint.agent.config.AgentConfig;
 import dev.chokepoint.agent.discover.TaskThreadName;
 import dev.chokepoint.agent.discover.TaskThreadSelector;
 import dev.chokepoint.agent.discover.ThreadEnumerator;
+import dev.chokepoint.agent.export.FlinkMetricsPublisher;
 import dev.chokepoint.agent.export.SamplerStatistics;
 import dev.chokepoint.agent.export.TaskMBeans;
 import dev.chokepoint.agent.flink.FlinkTask;
@@ -59,6 +60,7 @@ final class Tick implements StackSampler.Sink {
     private final SubtaskRegistry registry;
     private final TaskBinding binding;
     private final TaskMBeans mbeans;
+    private final FlinkMetricsPublisher flinkMetrics;
     private final SamplerStatistics statistics;
 
     private AgentConfig config;
@@ -68,9 +70,11 @@ final class Tick implements StackSampler.Sink {
     private long startNanos;
     private long previousStartNanos;
 
-    Tick(AgentConfig config, FlinkProbes probes, TaskMBeans mbeans, SamplerStatistics statistics) {
+    Tick(AgentConfig config, FlinkProbes probes, TaskMBeans mbeans, FlinkMetricsPublisher flinkMetrics,
+         SamplerStatistics statistics) {
         this.probes = probes;
         this.mbeans = mbeans;
+        this.flinkMetrics = flinkMetrics;
         this.statistics = statistics;
         this.registry = new SubtaskRegistry(config.samples(), mbeans);
         this.binding = new TaskBinding(probes.runnables());
@@ -136,7 +140,9 @@ final class Tick implements StackSampler.Sink {
         long id = thread.getId();
         SubtaskState subtaskState = registry.observe(subtask, tick, legacySource, id, state, waits, lockClass,
                 lockOwner, startNanos);
-        binding.bindIfNeeded(subtaskState, thread, legacySource);
+        if (binding.bindIfNeeded(subtaskState, thread, legacySource)) {
+            flinkMetrics.bound(subtaskState);
+        }
         if (hotTick && state.busy()) {
             offerHot(id, subtaskState);
         }
@@ -218,6 +224,9 @@ final class Tick implements StackSampler.Sink {
         gc.resize(checkpoints + 1);
         if (old == null || newConfig.samples() != old.samples() || newConfig.delayMillis() != old.delayMillis()) {
             registry.resize(newConfig.samples(), checkpoints);
+        }
+        if (old != null && newConfig.flinkMetrics() && !old.flinkMetrics()) {
+            flinkMetrics.publishAll();
         }
     }
 

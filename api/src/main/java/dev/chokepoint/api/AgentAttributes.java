@@ -17,6 +17,7 @@ public final class AgentAttributes {
     public static final String FRAMES = "Frames";
     public static final String DEPTH = "Depth";
     public static final String INSTRUMENT = "Instrument";
+    public static final String FLINK_METRICS = "FlinkMetrics";
     public static final String TASK_THREADS = "TaskThreads";
     public static final String WALKED_THREADS = "WalkedThreads";
     public static final String SUBTASKS = "Subtasks";

@@ -31,6 +31,9 @@ public interface AgentMXBean {
     /** {@link Settings#INSTRUMENT}: whether timing of buffer requests is asked for (see {@link #getInstrumentation()} for whether it runs). */
     boolean isInstrument();
 
+    /** {@link Settings#FLINK_METRICS}: whether the subtasks' figures are published as Flink metrics too. */
+    boolean isFlinkMetrics();
+
     /** Task threads sampled at the last tick. */
     int getTaskThreads();
 

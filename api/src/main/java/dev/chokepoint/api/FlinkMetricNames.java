@@ -1,34 +1,102 @@
 package dev.chokepoint.api;
 
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
- * The names of the Flink metrics the agent publishes per subtask, in the task's metric group
- * {@link #GROUP}: a reader of Flink's REST API or of a metrics reporter finds
- * {@code <GROUP>.<name>} there (over REST, {@code <subtask index>.chokepoint.busyRatio}).
- * Ratios are shares of the agent's sample window (0..1), as the Task MBean's attributes of the
- * same meaning; {@link #CAUSE} is a {@link Cause} name.
+ * The names under which the agent registers each subtask's figures as Flink metrics, in the task's
+ * own metric group ({@code <host>.taskmanager.<tm>.<job>.<task>.<subtask>}), sub-group {@link #GROUP}.
+ * Flink then shows them with its own job, task and subtask labels: in its REST API as
+ * {@code <subtask>.chokepoint.<name>} of a vertex ({@link #restId}), in its JMX reporter under the
+ * domain {@code org.apache.flink.taskmanager.job.task.chokepoint.<name>}, in its Prometheus reporter
+ * as {@code flink_taskmanager_job_task_chokepoint_<name>}. Each is the Task MBean's attribute of the
+ * same meaning ({@link TaskAttributes}); {@link #NUMBERS} are numeric gauges (NaN while the agent
+ * cannot say, e.g. after a detach), {@link #CAUSE} is text (empty then).
  */
 public final class FlinkMetricNames {
 
+    /** The sub-group of the task's metric group that holds the agent's metrics. */
     public static final String GROUP = "chokepoint";
 
+    /** {@link TaskAttributes#BACK_PRESSURE_RATIO}. */
     public static final String BACK_PRESSURE_RATIO = "backPressureRatio";
-    /** {@link BackPressureLevel#code()}. */
+    /** {@link TaskAttributes#LEVEL_CODE}: 0 OK, 1 LOW, 2 HIGH. */
     public static final String LEVEL_CODE = "levelCode";
+    /** {@link TaskAttributes#HARD_BACK_PRESSURE_RATIO}. */
     public static final String HARD_RATIO = "hardRatio";
+    /** {@link TaskAttributes#SOFT_BACK_PRESSURE_RATIO}. */
     public static final String SOFT_RATIO = "softRatio";
+    /** {@link TaskAttributes#IDLE_RATIO}. */
     public static final String IDLE_RATIO = "idleRatio";
+    /** {@link TaskAttributes#BUSY_RATIO}. */
     public static final String BUSY_RATIO = "busyRatio";
+    /** {@link TaskAttributes#BACK_PRESSURED_TIME_MS_PER_SECOND}: ms per second in blocking buffer requests. */
     public static final String BLOCKED_TIME_MS_PER_SECOND = "blockedTimeMsPerSecond";
+    /** {@link TaskAttributes#BUFFER_WAIT_P99_MICROS}. */
     public static final String BUFFER_WAIT_P99_MICROS = "bufferWaitP99Micros";
+    /** {@link TaskAttributes#CPU_RATIO}. */
     public static final String CPU_RATIO = "cpuRatio";
+    /** {@link TaskAttributes#GC_RATIO}. */
     public static final String GC_RATIO = "gcRatio";
+    /** {@link TaskAttributes#LOCK_RATIO}. */
     public static final String LOCK_RATIO = "lockRatio";
+    /** {@link TaskAttributes#IO_RATIO}. */
     public static final String IO_RATIO = "ioRatio";
+    /** {@link TaskAttributes#SLEEP_RATIO}. */
     public static final String SLEEP_RATIO = "sleepRatio";
+    /** {@link TaskAttributes#EXTERNAL_WAIT_RATIO}. */
     public static final String EXTERNAL_WAIT_RATIO = "externalWaitRatio";
+    /** {@link TaskAttributes#OTHER_BUSY_RATIO}. */
     public static final String OTHER_BUSY_RATIO = "otherBusyRatio";
+    /** {@link TaskAttributes#CAUSE}: a String gauge, e.g. {@code CPU}, {@code NONE}. */
     public static final String CAUSE = "cause";
 
+    /** The numeric metrics, in the order they are registered. */
+    public static final List<String> NUMBERS = Collections.unmodifiableList(Arrays.asList(
+            BACK_PRESSURE_RATIO, LEVEL_CODE, HARD_RATIO, SOFT_RATIO, IDLE_RATIO, BUSY_RATIO,
+            BLOCKED_TIME_MS_PER_SECOND, BUFFER_WAIT_P99_MICROS, CPU_RATIO, GC_RATIO, LOCK_RATIO, IO_RATIO,
+            SLEEP_RATIO, EXTERNAL_WAIT_RATIO, OTHER_BUSY_RATIO));
+
+    /** Every metric of a subtask: {@link #NUMBERS}, then {@link #CAUSE}. */
+    public static final List<String> ALL;
+
+    static {
+        String[] all = NUMBERS.toArray(new String[NUMBERS.size() + 1]);
+        all[NUMBERS.size()] = CAUSE;
+        ALL = Collections.unmodifiableList(Arrays.asList(all));
+    }
+
+    /** Each metric ({@link #ALL}, in order) → the Task MBean attribute it equals ({@link TaskAttributes}). */
+    public static final Map<String, String> TASK_ATTRIBUTES;
+
+    static {
+        String[] attributes = {
+            TaskAttributes.BACK_PRESSURE_RATIO, TaskAttributes.LEVEL_CODE, TaskAttributes.HARD_BACK_PRESSURE_RATIO,
+            TaskAttributes.SOFT_BACK_PRESSURE_RATIO, TaskAttributes.IDLE_RATIO, TaskAttributes.BUSY_RATIO,
+            TaskAttributes.BACK_PRESSURED_TIME_MS_PER_SECOND, TaskAttributes.BUFFER_WAIT_P99_MICROS,
+            TaskAttributes.CPU_RATIO, TaskAttributes.GC_RATIO, TaskAttributes.LOCK_RATIO, TaskAttributes.IO_RATIO,
+            TaskAttributes.SLEEP_RATIO, TaskAttributes.EXTERNAL_WAIT_RATIO, TaskAttributes.OTHER_BUSY_RATIO,
+            TaskAttributes.CAUSE};
+        Map<String, String> byMetric = new LinkedHashMap<>();
+        for (int i = 0; i < attributes.length; i++) {
+            byMetric.put(ALL.get(i), attributes[i]);
+        }
+        TASK_ATTRIBUTES = Collections.unmodifiableMap(byMetric);
+    }
+
     private FlinkMetricNames() {
+    }
+
+    /**
+     * The id of a metric of one subtask in Flink's REST API
+     * ({@code /jobs/:jobid/vertices/:vertexid/metrics?get=<id>}), e.g. {@code 0.chokepoint.busyRatio}.
+     *
+     * @param subtask the 0-based subtask index
+     */
+    public static String restId(int subtask, String metric) {
+        return subtask + "." + GROUP + "." + metric;
     }
 }

@@ -48,12 +48,19 @@ public final class Settings {
     public static final String INSTRUMENT = "instrument";
     public static final boolean INSTRUMENT_DEFAULT = true;
 
+    /**
+     * Whether each subtask's figures are also registered as Flink metrics in its task's metric group
+     * (under {@link FlinkMetricNames#GROUP}), so that Flink's REST API, web UI and reporters carry them.
+     */
+    public static final String FLINK_METRICS = "flinkMetrics";
+    public static final boolean FLINK_METRICS_DEFAULT = true;
+
     /** A properties file with any of the other keys. */
     public static final String CONFIG = "config";
 
     /** Every key, in the order the agent prints its settings. */
     public static final List<String> KEYS = Collections.unmodifiableList(
-            Arrays.asList(SAMPLES, DELAY, LOW, HIGH, THREADS, FRAMES, DEPTH, INSTRUMENT, CONFIG));
+            Arrays.asList(SAMPLES, DELAY, LOW, HIGH, THREADS, FRAMES, DEPTH, INSTRUMENT, FLINK_METRICS, CONFIG));
 
     private Settings() {
     }

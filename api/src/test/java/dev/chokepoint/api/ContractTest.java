@@ -56,6 +56,36 @@ class ContractTest {
     }
 
     @Test
+    void everyFlinkMetricNameIsListedOnceAndPassesReportersUnchanged() throws Exception {
+        Set<String> names = constants(FlinkMetricNames.class);
+        names.remove(FlinkMetricNames.GROUP);
+        assertEquals(names, new TreeSet<>(FlinkMetricNames.ALL));
+        assertEquals(names.size(), FlinkMetricNames.ALL.size());
+        assertEquals(FlinkMetricNames.CAUSE, FlinkMetricNames.ALL.get(FlinkMetricNames.ALL.size() - 1));
+        assertEquals(FlinkMetricNames.ALL.subList(0, FlinkMetricNames.ALL.size() - 1), FlinkMetricNames.NUMBERS);
+        // Flink's JMX and Prometheus reporters rewrite other characters; these names must reach every reporter as they are.
+        names.add(FlinkMetricNames.GROUP);
+        for (String name : names) {
+            assertTrue(name.matches("[a-z][A-Za-z0-9]*"), name);
+        }
+        assertEquals("1.chokepoint.busyRatio", FlinkMetricNames.restId(1, FlinkMetricNames.BUSY_RATIO));
+    }
+
+    @Test
+    void eachFlinkMetricIsATaskAttributeOfTheSameMeaning() throws Exception {
+        assertEquals(FlinkMetricNames.ALL, new java.util.ArrayList<>(FlinkMetricNames.TASK_ATTRIBUTES.keySet()));
+        Set<String> attributes = attributesOf(TaskMXBean.class);
+        for (java.util.Map.Entry<String, String> metric : FlinkMetricNames.TASK_ATTRIBUTES.entrySet()) {
+            assertTrue(attributes.contains(metric.getValue()), metric.toString());
+            // the same words, where the metric is not a shortening of the attribute
+            String attribute = metric.getValue().toLowerCase(java.util.Locale.ROOT);
+            String name = metric.getKey().toLowerCase(java.util.Locale.ROOT);
+            assertTrue(attribute.equals(name) || attribute.contains(name.replace("ratio", ""))
+                    || name.equals("blockedtimemspersecond"), metric.toString());
+        }
+    }
+
+    @Test
     void taskNamesAreMatchedByTheTaskPattern() {
         ObjectName name = ObjectNames.task("Source: a, \"b\" (1/2)#0");
         assertTrue(ObjectNames.ALL_TASKS.apply(name), name.toString());

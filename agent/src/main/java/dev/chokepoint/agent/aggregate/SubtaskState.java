@@ -45,7 +45,8 @@ public final class SubtaskState {
     private ThreadWaits legacySourceWaits;
     private int ticksInWindow;
     private boolean bindAttempted;
-    private boolean removed;
+    /** Volatile: Flink's metric threads read it, so that a gauge of a subtask the agent has let go reads NaN. */
+    private volatile boolean removed;
     /** Set by the registry that created it. */
     SubtaskRegistry holder;
 
@@ -146,6 +147,11 @@ public final class SubtaskState {
     /** The registry that holds this subtask now; a name that points here from elsewhere must look again. */
     boolean heldBy(SubtaskRegistry registry) {
         return !removed && holder == registry;
+    }
+
+    /** True once the registry has let the subtask go: its task ended, or the agent stopped. */
+    public boolean removed() {
+        return removed;
     }
 
     void markRemoved() {

@@ -17,9 +17,12 @@ public final class TaskBinding {
         this.runnables = runnables;
     }
 
-    public void bindIfNeeded(SubtaskState subtask, Thread thread, boolean legacySourceThread) {
+    /** @return true when this call bound the subtask to its Flink task: once per subtask, when it has one */
+    public boolean bindIfNeeded(SubtaskState subtask, Thread thread, boolean legacySourceThread) {
         if (subtask.needsBinding() && !legacySourceThread) {
             subtask.bind(runnables == null ? null : FlinkTask.of(runnables.runnableOf(thread)));
+            return subtask.task() != null;
         }
+        return false;
     }
 }

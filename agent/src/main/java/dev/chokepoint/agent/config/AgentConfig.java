@@ -17,9 +17,10 @@ public final class AgentConfig {
     private final List<FrameSignature> frames;
     private final int depth;
     private final boolean instrument;
+    private final boolean flinkMetrics;
 
     public AgentConfig(int samples, long delayMillis, double low, double high, Pattern threads,
-                       List<FrameSignature> frames, int depth, boolean instrument) {
+                       List<FrameSignature> frames, int depth, boolean instrument, boolean flinkMetrics) {
         this.samples = samples;
         this.delayMillis = delayMillis;
         this.low = low;
@@ -28,6 +29,7 @@ public final class AgentConfig {
         this.frames = Collections.unmodifiableList(frames);
         this.depth = depth;
         this.instrument = instrument;
+        this.flinkMetrics = flinkMetrics;
     }
 
     public int samples() {
@@ -76,6 +78,11 @@ public final class AgentConfig {
         return instrument;
     }
 
+    /** True when the subtasks' figures are published as Flink metrics in their tasks' metric groups. */
+    public boolean flinkMetrics() {
+        return flinkMetrics;
+    }
+
     /** The settings in the agent's own argument syntax, as shown by the Agent MBean. */
     @Override
     public String toString() {
@@ -86,6 +93,7 @@ public final class AgentConfig {
                 + "," + Settings.THREADS + "=" + (threads == null ? "<Flink task threads>" : threads.pattern())
                 + "," + Settings.FRAMES + "=" + framesText()
                 + "," + Settings.DEPTH + "=" + depth
-                + "," + Settings.INSTRUMENT + "=" + instrument;
+                + "," + Settings.INSTRUMENT + "=" + instrument
+                + "," + Settings.FLINK_METRICS + "=" + flinkMetrics;
     }
 }

@@ -160,7 +160,9 @@ public final class ConfigParser {
                 : Settings.DEPTH_DEFAULT;
         boolean instrument = values.containsKey(Settings.INSTRUMENT)
                 ? parseBoolean(Settings.INSTRUMENT, values.get(Settings.INSTRUMENT)) : Settings.INSTRUMENT_DEFAULT;
-        return new AgentConfig(samples, delay, low, high, threads, frames, depth, instrument);
+        boolean flinkMetrics = values.containsKey(Settings.FLINK_METRICS)
+                ? parseBoolean(Settings.FLINK_METRICS, values.get(Settings.FLINK_METRICS)) : Settings.FLINK_METRICS_DEFAULT;
+        return new AgentConfig(samples, delay, low, high, threads, frames, depth, instrument, flinkMetrics);
     }
 
     private static int parseInt(String key, String value, int min, int max) throws ConfigException {

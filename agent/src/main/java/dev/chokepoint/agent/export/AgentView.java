@@ -76,6 +76,11 @@ public final class AgentView implements AgentMXBean {
     }
 
     @Override
+    public boolean isFlinkMetrics() {
+        return settings().flinkMetrics();
+    }
+
+    @Override
     public int getTaskThreads() {
         return statistics.taskThreads();
     }

@@ -50,6 +50,16 @@ public final class TaskMBeans implements SubtaskRegistry.Listener {
         exporter.unregister(ObjectNames.task(name));
     }
 
+    /** The view of the subtask of that name, or null when it has none. */
+    TaskView view(String subtaskName) {
+        return views.get(subtaskName);
+    }
+
+    /** Every view, for a walk that may add nothing to this object. */
+    List<TaskView> views() {
+        return new ArrayList<>(all);
+    }
+
     /** After each tick: each subtask tells its subscribers when its level has changed. */
     public void publishLevels() {
         for (int i = 0; i < all.size(); i++) {

@@ -68,6 +68,19 @@ public final class TaskView implements TaskMXBean, NotificationEmitter {
         lastLevel = level;
     }
 
+    /** The subtask's Flink task; null when it has none (not Flink, or not bound yet). */
+    FlinkTask task() {
+        return state.task();
+    }
+
+    /**
+     * Whether this view's figures are what its Flink metrics show: not once the agent has let the
+     * subtask go (its task ended, or a detach), nor with {@code flinkMetrics=false}.
+     */
+    boolean feedsFlinkMetrics() {
+        return !state.removed() && configSource.config().flinkMetrics();
+    }
+
     @Override
     public String getThread() {
         return state.name().subtaskName();

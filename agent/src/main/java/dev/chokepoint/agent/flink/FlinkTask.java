@@ -79,6 +79,16 @@ public final class FlinkTask {
         }
     }
 
+    /**
+     * The task's own metric group ({@code Task.getMetricGroup()}), for the sampler to register in;
+     * not to be kept, it would keep the task.
+     *
+     * @throws ReflectiveOperationException when the task has ended or its group cannot be reached
+     */
+    public FlinkMetricGroup metricGroup() throws ReflectiveOperationException {
+        return FlinkMetricGroup.ofTask(task.get());
+    }
+
     /** The network side of {@code runnable} when it is a Flink {@code Task}, else null. */
     public static FlinkTask of(Object runnable) {
         if (runnable == null || !Members.of(runnable.getClass()).isA(TASK)) {

@@ -33,13 +33,15 @@ class ConfigParserTest {
         assertTrue(config.frames().isEmpty());
         assertEquals(16, config.depth());
         assertTrue(config.instrument());
+        assertTrue(config.flinkMetrics());
         assertEquals(config.toString(), ConfigParser.parse("", NO_PROPERTIES).toString());
     }
 
     @Test
     void readsEveryKeyFromTheAgentArgument() throws ConfigException {
         AgentConfig config = ConfigParser.parse(
-                "samples=20, delay=2s,low=0.2,high=0.8,threads=^Worker-\\d{1,3}$,frames=a.B#c; d.e.F$G#h,depth=16,instrument=false",
+                "samples=20, delay=2s,low=0.2,high=0.8,threads=^Worker-\\d{1,3}$,frames=a.B#c; d.e.F$G#h,depth=16,instrument=false,"
+                        + "flinkMetrics=false",
                 NO_PROPERTIES);
         assertEquals(20, config.samples());
         assertEquals(2000, config.delayMillis());
@@ -49,6 +51,7 @@ class ConfigParserTest {
         assertEquals(Arrays.asList(new FrameSignature("a.B", "c"), new FrameSignature("d.e.F$G", "h")), config.frames());
         assertEquals(16, config.depth());
         assertFalse(config.instrument());
+        assertFalse(config.flinkMetrics());
     }
 
     @ParameterizedTest
@@ -89,6 +92,7 @@ class ConfigParserTest {
         "samples=abc|'abc' for samples",
         "samples=65536|for samples",
         "instrument=yes|for instrument: expected true or false",
+        "flinkMetrics=off|for flinkMetrics: expected true or false",
         "delay=0ms|for delay: expected a duration",
         "delay=-5ms|for delay",
         "delay=5m|for delay",

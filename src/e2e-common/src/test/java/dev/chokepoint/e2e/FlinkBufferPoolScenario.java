@@ -218,7 +218,7 @@ public abstract class FlinkBufferPoolScenario {
     @Test
     void sequenceSourceUpstreamOfASlowSinkAgreesWithFlink() throws Exception {
         assumeTrue(hasFlip27Sources(), getClass().getSimpleName() + ": this Flink version has no FLIP-27 source");
-        run(backpressuredJob("sequence-slow-sink", Load.JAVAAGENT).checkNotifications());
+        run(backpressuredJob("sequence-slow-sink", Load.JAVAAGENT).checkNotifications().checkFlinkMetrics());
     }
 
     /** Slow source → map → keyBy → fast sink: nothing is backpressured; map and sink idle. */
@@ -251,7 +251,7 @@ public abstract class FlinkBufferPoolScenario {
     /** The agent loaded into the running job (attach API) must see the pools that already exist. */
     @Test
     void agentAttachedToTheRunningJobGivesTheSameAnswers() throws Exception {
-        run(backpressuredJob("attached", Load.ATTACH_AFTER_START));
+        run(backpressuredJob("attached", Load.ATTACH_AFTER_START).checkFlinkMetrics());
     }
 
     /**
@@ -263,6 +263,7 @@ public abstract class FlinkBufferPoolScenario {
     void legacySourceIsHardBackpressuredAndFlinkAgrees() throws Exception {
         run(new Scenario("legacy-source", Load.JAVAAGENT, "source=legacy")
                 .detachAndReattach()
+                .checkFlinkMetrics()
                 .expect(BackpressureJob.SOURCE_VERTEX, HIGH, HARD)
                 .expect(BackpressureJob.MAP_VERTEX, HIGH, fullOutputKind())
                 .expect(BackpressureJob.SINK_VERTEX, OK, null));
@@ -335,6 +336,7 @@ public abstract class FlinkBufferPoolScenario {
         boolean restStatus;
         String restOrigin;
         int restTaskManagers;
+        boolean flinkMetrics;
         /** The agent's argument at start (empty: its defaults). */
         String agentArgs = "";
 
@@ -404,6 +406,16 @@ public abstract class FlinkBufferPoolScenario {
             restStatus = true;
             restOrigin = origin;
             restTaskManagers = taskManagers;
+            return this;
+        }
+
+        /**
+         * Also check that Flink's own metric system (its JMX reporter, and its REST API where the
+         * scenario reads it) carries the agent's figures of every subtask, equal to the Task MBeans';
+         * with {@link #detachAndReattach}, that they read NaN while detached and live again after.
+         */
+        Scenario checkFlinkMetrics() {
+            flinkMetrics = true;
             return this;
         }
 
@@ -525,11 +537,23 @@ public abstract class FlinkBufferPoolScenario {
                         System.out.printf("[%s] status --rest agrees after %.1f s%n", label, seconds(start));
                     }
 
+                    FlinkChokepointMetrics chokepoint = null;
+                    if (scenario.flinkMetrics) {
+                        chokepoint = new FlinkChokepointMetrics(jmx.mbeans(), reader);
+                        chokepoint.assertAgreesWithTheAgent(label, subtaskKeys(scenario));
+                        if (rest != null) {
+                            chokepoint.assertListedByRest(label, rest, subtaskKeys(scenario));
+                        }
+                        System.out.printf("[%s] Flink's metric system carries the agent's figures after %.1f s%n",
+                                label, seconds(start));
+                    }
+
                     if (scenario.notifications) {
                         assertLevelNotifications(label, scenario, jmx.mbeans(), reader, last.get());
                     }
                     if (scenario.detachAndReattach) {
-                        assertDetachAndReattach(label, child, jmx.mbeans(), reader, bridgeFrameInBufferWaits());
+                        assertDetachAndReattach(label, child, jmx.mbeans(), reader, bridgeFrameInBufferWaits(),
+                                chokepoint, subtaskKeys(scenario));
                     }
                 }
             } catch (Throwable failure) {
@@ -563,7 +587,9 @@ public abstract class FlinkBufferPoolScenario {
      * attach measures again.
      */
     private static void assertDetachAndReattach(String label, JavaProcess child, MBeanServerConnection mbeans,
-                                                ChokepointReader reader, boolean bridgeFrame) throws Exception {
+                                                ChokepointReader reader, boolean bridgeFrame,
+                                                FlinkChokepointMetrics chokepoint, Set<String> subtasks)
+            throws Exception {
         ThreadMXBean threads = ManagementFactory.newPlatformMXBeanProxy(
                 mbeans, ManagementFactory.THREAD_MXBEAN_NAME, ThreadMXBean.class);
         if (bridgeFrame) {
@@ -575,6 +601,9 @@ public abstract class FlinkBufferPoolScenario {
         assertEquals("detached", detached, "the agent's answer to detach");
         assertEquals(Collections.emptySet(), mbeans.queryNames(new ObjectName(ObjectNames.DOMAIN + ":*"), null),
                 "MBeans left after detach");
+        if (chokepoint != null) {
+            chokepoint.assertUnknown(label, subtasks);
+        }
         if (bridgeFrame) {
             await(label + ": after detach, threads wait in Flink's original code").atMost(Duration.ofSeconds(60))
                     .until(() -> waitingInBufferRequest(threads, false) && !waitingInBufferRequest(threads, true));
@@ -591,6 +620,10 @@ public abstract class FlinkBufferPoolScenario {
                         .allMatch(t -> HIGH.equals(t.backPressureLevel) && t.hardBackPressureRatio > 0.5
                                 && t.backPressuredTimeMsPerSecond > 500));
         System.out.printf("[%s] attached again: the source is HIGH (hard) with measured blocked time%n", label);
+        if (chokepoint != null) {
+            // The gauges registered by the first attach read the new agent: nothing is registered twice.
+            chokepoint.assertAgreesWithTheAgent(label + " attached again", subtasks);
+        }
     }
 
     /** Whether some thread waits in a buffer request, through the bridge or, when not, in Flink's own code. */
@@ -632,6 +665,17 @@ public abstract class FlinkBufferPoolScenario {
 
     // ---------------------------------------------------------------------------------------------
     // Checks of one read
+
+    /** The scenario's subtasks, keyed as in both views ({@link FlinkMetricsOracle#key}). */
+    private static Set<String> subtaskKeys(Scenario scenario) {
+        Set<String> expected = new TreeSet<>();
+        for (String vertex : scenario.levels.keySet()) {
+            for (int subtask = 0; subtask < BackpressureJob.PARALLELISM; subtask++) {
+                expected.add(FlinkMetricsOracle.key(vertex, subtask));
+            }
+        }
+        return expected;
+    }
 
     /** Both views report every subtask of the job (and nothing else); the agent's windows are full. */
     private static void assertComplete(Scenario scenario, Poll poll) {

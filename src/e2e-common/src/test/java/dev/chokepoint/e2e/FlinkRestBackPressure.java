@@ -8,9 +8,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URL;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -26,7 +28,8 @@ import java.util.TreeMap;
  * or {@code {"status":"deprecated"}} while no sample has finished yet: a request starts a new
  * sample when the last one is older than {@code web.backpressure.refresh-interval}, and is
  * answered with the last one (1.9.3: {@code JobVertexBackPressureHandler},
- * {@code JobVertexBackPressureInfo}, {@code BackPressureStatsTrackerImpl}).
+ * {@code JobVertexBackPressureInfo}, {@code BackPressureStatsTrackerImpl}). Also the vertex metrics
+ * endpoint of the same job, where Flink serves the agent's {@code chokepoint} metrics.
  */
 public final class FlinkRestBackPressure {
 
@@ -69,6 +72,58 @@ public final class FlinkRestBackPressure {
                 }
             }
         }
+    }
+
+    /**
+     * The metric ids Flink's REST API lists for each vertex of the job, by vertex name:
+     * {@code /jobs/:jobid/vertices/:vertexid/metrics} answers {@code [{"id":"0.chokepoint.busyRatio"},…]},
+     * the ids of whatever its metric fetcher last fetched from the TaskManagers.
+     */
+    public Map<String, Set<String>> vertexMetricIds() throws IOException {
+        if (vertices == null) {
+            findJob();
+        }
+        Map<String, Set<String>> ids = new TreeMap<>();
+        for (Map.Entry<String, String> vertex : vertices.entrySet()) {
+            ids.put(vertex.getValue(), vertexMetrics(vertex.getKey(), "").keySet());
+        }
+        return ids;
+    }
+
+    /** The values of some of a vertex's metrics ({@code ?get=id,…}), as Flink's REST API gives them: text. */
+    public Map<String, String> vertexMetricValues(String vertexName, Collection<String> ids) throws IOException {
+        if (vertices == null) {
+            findJob();
+        }
+        for (Map.Entry<String, String> vertex : vertices.entrySet()) {
+            if (vertex.getValue().equals(vertexName)) {
+                return vertexMetrics(vertex.getKey(), "?get=" + String.join(",", ids));
+            }
+        }
+        throw new IOException("no vertex " + vertexName + " in " + vertices.values());
+    }
+
+    /** {@code [{"id":…,"value":…},…]} as id → value (null when not asked for). */
+    private Map<String, String> vertexMetrics(String vertexId, String query) throws IOException {
+        Map<String, String> metrics = new TreeMap<>();
+        try (JsonParser p = get("/jobs/" + jobId + "/vertices/" + vertexId + "/metrics" + query)) {
+            String id = null;
+            String value = null;
+            while (p.nextToken() != null) {
+                if (p.currentToken() == JsonToken.START_OBJECT) {
+                    id = null;
+                    value = null;
+                } else if (p.currentToken() == JsonToken.FIELD_NAME && "id".equals(p.currentName())) {
+                    id = p.nextTextValue();
+                } else if (p.currentToken() == JsonToken.FIELD_NAME && "value".equals(p.currentName())) {
+                    p.nextToken();
+                    value = p.getText();
+                } else if (p.currentToken() == JsonToken.END_OBJECT && id != null) {
+                    metrics.put(id, value);
+                }
+            }
+        }
+        return metrics;
     }
 
     /** The one running job and its vertices: {@code /jobs} then {@code /jobs/:jobid}. */

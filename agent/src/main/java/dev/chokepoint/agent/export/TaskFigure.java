@@ -1,0 +1,125 @@
+package dev.chokepoint.agent.export;
+
+import dev.chokepoint.api.FlinkMetricNames;
+
+/**
+ * The subtask figures published as Flink metrics, each read from the Task MBean's own getter, so
+ * that Flink's metric and the MBean attribute are one computation.
+ */
+enum TaskFigure {
+    BACK_PRESSURE_RATIO(FlinkMetricNames.BACK_PRESSURE_RATIO) {
+        @Override
+        Object read(TaskView view) {
+            return view.getBackPressureRatio();
+        }
+    },
+    LEVEL_CODE(FlinkMetricNames.LEVEL_CODE) {
+        @Override
+        Object read(TaskView view) {
+            return view.getLevelCode();
+        }
+    },
+    HARD_RATIO(FlinkMetricNames.HARD_RATIO) {
+        @Override
+        Object read(TaskView view) {
+            return view.getHardBackPressureRatio();
+        }
+    },
+    SOFT_RATIO(FlinkMetricNames.SOFT_RATIO) {
+        @Override
+        Object read(TaskView view) {
+            return view.getSoftBackPressureRatio();
+        }
+    },
+    IDLE_RATIO(FlinkMetricNames.IDLE_RATIO) {
+        @Override
+        Object read(TaskView view) {
+            return view.getIdleRatio();
+        }
+    },
+    BUSY_RATIO(FlinkMetricNames.BUSY_RATIO) {
+        @Override
+        Object read(TaskView view) {
+            return view.getBusyRatio();
+        }
+    },
+    BLOCKED_TIME_MS_PER_SECOND(FlinkMetricNames.BLOCKED_TIME_MS_PER_SECOND) {
+        @Override
+        Object read(TaskView view) {
+            return view.getBackPressuredTimeMsPerSecond();
+        }
+    },
+    BUFFER_WAIT_P99_MICROS(FlinkMetricNames.BUFFER_WAIT_P99_MICROS) {
+        @Override
+        Object read(TaskView view) {
+            return view.getBufferWaitP99Micros();
+        }
+    },
+    CPU_RATIO(FlinkMetricNames.CPU_RATIO) {
+        @Override
+        Object read(TaskView view) {
+            return view.getCpuRatio();
+        }
+    },
+    GC_RATIO(FlinkMetricNames.GC_RATIO) {
+        @Override
+        Object read(TaskView view) {
+            return view.getGcRatio();
+        }
+    },
+    LOCK_RATIO(FlinkMetricNames.LOCK_RATIO) {
+        @Override
+        Object read(TaskView view) {
+            return view.getLockRatio();
+        }
+    },
+    IO_RATIO(FlinkMetricNames.IO_RATIO) {
+        @Override
+        Object read(TaskView view) {
+            return view.getIoRatio();
+        }
+    },
+    SLEEP_RATIO(FlinkMetricNames.SLEEP_RATIO) {
+        @Override
+        Object read(TaskView view) {
+            return view.getSleepRatio();
+        }
+    },
+    EXTERNAL_WAIT_RATIO(FlinkMetricNames.EXTERNAL_WAIT_RATIO) {
+        @Override
+        Object read(TaskView view) {
+            return view.getExternalWaitRatio();
+        }
+    },
+    OTHER_BUSY_RATIO(FlinkMetricNames.OTHER_BUSY_RATIO) {
+        @Override
+        Object read(TaskView view) {
+            return view.getOtherBusyRatio();
+        }
+    },
+    CAUSE(FlinkMetricNames.CAUSE) {
+        @Override
+        Object read(TaskView view) {
+            return view.getCause();
+        }
+
+        @Override
+        Object unknown() {
+            return "";
+        }
+    };
+
+    final String metricName;
+
+    TaskFigure(String metricName) {
+        this.metricName = metricName;
+    }
+
+    /** The figure now, boxed as the gauge returns it. */
+    abstract Object read(TaskView view);
+
+    /** What the gauge reads when the agent cannot say: NaN, or empty text. */
+    Object unknown() {
+        return Double.NaN;
+    }
+}
