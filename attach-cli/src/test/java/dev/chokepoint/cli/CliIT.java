@@ -125,7 +125,7 @@ class CliIT {
             assertTrue(table.out.matches("(?s).*\n  MapOp \\(2/2\\)#0 +OK +0\\.00 .*"), table::toString);
             assertTrue(table.out.contains("  origin: Sink: Busy - Sink: Busy is not backpressured"), table::toString);
             // another reading than the JSON one: its cause may be another
-            assertTrue(table.out.matches("(?s).*\n  origin: Sink: Busy - [^\n]* - cause [A-Z_]+: [^\n]+\n  why: [A-Z_]+: [^\n]+"
+            assertTrue(table.out.matches("(?s).*\n  origin: Sink: Busy - [^\n]*\n  why: [A-Z_]+: [^\n]+"
                     + "\n  what to do: [^\n]+\n.*"), table::toString);
             assertTrue(table.out.contains("  skew: MapOp: only 1/2 (HIGH 1.00) backpressured, 2/2 (OK 0.00) not"),
                     table::toString);

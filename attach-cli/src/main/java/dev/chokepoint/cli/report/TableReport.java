@@ -74,9 +74,8 @@ public final class TableReport {
                         + num(task.softBackPressureRatio) + " " + num(task.busyRatio) + " " + num(task.idleRatio)
                         + "  " + pct(task.outPoolUsage, 7) + " " + pct(task.inPoolUsage, 7) + " "
                         + pct(task.floatingBuffersUsage, 6) + " " + pct(task.exclusiveBuffersUsage, 6) + " "
-                        + ms(task.backPressuredTimeMsPerSecond) + "  "
-                        // The values of CAUSE start one left of their header (as they always have): one more space after.
-                        + (placed ? pad(cause(task.cause), causeWidth + 1) + "  " + placement(task) : cause(task.cause)));
+                        + ms(task.backPressuredTimeMsPerSecond) + "   "
+                        + (placed ? pad(cause(task.cause), causeWidth) + "  " + placement(task) : cause(task.cause)));
             }
         }
         lines.add("");
@@ -89,8 +88,8 @@ public final class TableReport {
         lines.add(order.toString());
         if (diagnosis.origin != null) {
             // The reason first, as before: scripts and tests look for "origin: <name> - <name> is not backpressured".
-            lines.add("  origin: " + red(diagnosis.origin.name) + " - " + diagnosis.reason
-                    + (diagnosis.evidence.isEmpty() ? "" : " - cause " + diagnosis.cause + ": " + diagnosis.evidence.get(0)));
+            // The cause and its evidence are the next line's, not repeated here.
+            lines.add("  origin: " + red(diagnosis.origin.name) + " - " + diagnosis.reason);
             lines.add("  why: " + red(diagnosis.cause.name()) + (diagnosis.evidence.isEmpty() ? ""
                     : ": " + String.join("; ", diagnosis.evidence)));
             lines.add("  what to do: " + diagnosis.advice());

@@ -41,15 +41,15 @@ class TableReportTest {
                 "",
                 "VERTEX / SUBTASK     LEVEL  RATIO   HARD   SOFT   BUSY   IDLE  OUTPOOL  INPOOL  FLOAT   EXCL  BP ms/s  CAUSE",
                 "Source: S            HIGH    0.75",
-                "  Source: S (1/1)#0  HIGH    0.75   0.38   0.38   0.10   0.15     100%       -      -      -     750  -",
+                "  Source: S (1/1)#0  HIGH    0.75   0.38   0.38   0.10   0.15     100%       -      -      -     750   -",
                 "Map                  OK      0.00",
-                "  Map (1/1)#0        OK      0.00   0.00   0.00   0.90   0.10      20%      0%     0%     0%       0  CPU",
+                "  Map (1/1)#0        OK      0.00   0.00   0.00   0.90   0.10      20%      0%     0%     0%       0   CPU",
                 "",
                 "Where it comes from  (job order guessed)",
                 "  job order: Source: S HIGH -> Map OK",
                 "  origin: Map - Map is not backpressured (OK 0.00) but its input Source: S is (HIGH 0.75); it is busy 90%"
                         + " of the time; pools: input usages all 0 (local channels only): the pools cannot tell, the samples"
-                        + " do (job order guessed: the agent does not report the job topology) - cause CPU: busy 90%: CPU 90%",
+                        + " do (job order guessed: the agent does not report the job topology)",
                 "  why: CPU: busy 90%: CPU 90%",
                 "  what to do: " + Cause.CPU.advice(),
                 "  Source: S -> Map: input usages all 0 (local channels only): the pools cannot tell, the samples do",
@@ -71,15 +71,15 @@ class TableReportTest {
                 task("Locked", 1, 2).causes(0.05, 0, 0.8, 0, 0, 0, 0).lock("java.lang.Object", "cache-refresher")
                         .dataSets(List.of(), List.of("s")).build()));
 
-        assertEquals("  Source: S (1/1)#0  HIGH    0.90   0.45   0.45   0.10   0.00     100%       -      -      -     900  -",
+        assertEquals("  Source: S (1/1)#0  HIGH    0.90   0.45   0.45   0.10   0.00     100%       -      -      -     900   -",
                 lines.get(5));
-        assertEquals("  Locked (1/2)#0     OK      0.00   0.00   0.00   0.95   0.05        -       -      -      -       0  LOCK",
+        assertEquals("  Locked (1/2)#0     OK      0.00   0.00   0.00   0.95   0.05        -       -      -      -       0   LOCK",
                 lines.get(7));
-        assertEquals("  Locked (2/2)#0     OK      0.00   0.00   0.00   0.85   0.15        -       -      -      -       0  LOCK",
+        assertEquals("  Locked (2/2)#0     OK      0.00   0.00   0.00   0.85   0.15        -       -      -      -       0   LOCK",
                 lines.get(8));
         int origin = lines.indexOf("  job order: Source: S HIGH -> Locked OK") + 1;
         assertEquals("  origin: Locked - Locked is not backpressured (OK 0.00) but its input Source: S is (HIGH 0.90);"
-                + " it is busy 95% of the time; pools: potential network bottleneck - cause LOCK: busy 90%: LOCK 85%",
+                + " it is busy 95% of the time; pools: potential network bottleneck",
                 lines.get(origin));
         assertEquals("  why: LOCK: busy 90%: LOCK 85%; blocked on java.lang.Object held by 'cache-refresher'",
                 lines.get(origin + 1));
