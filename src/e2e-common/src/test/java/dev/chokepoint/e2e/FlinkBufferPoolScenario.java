@@ -282,7 +282,11 @@ public abstract class FlinkBufferPoolScenario {
     void keySkewBackpressuresEveryUpstreamSubtaskAndFlinkAgrees() throws Exception {
         String sink = BackpressureJob.SKEWED_SINK_VERTEX;
         int slow = BackpressureJob.SkewedSink.SLOW_SUBTASK;
+        // Without the agent's figures in Flink's metrics (flinkMetrics=false), status --rest must
+        // judge from Flink's own metrics, or say that it cannot and how to add the agent.
         run(backpressuredJob("key-skew", Load.JAVAAGENT, "sink=skewed", "taskmanagers=2")
+                .agentArgs("flinkMetrics=false")
+                .restStatus(sink, 2)
                 .expect(sink, OK, null)
                 .busy(sink, slow)
                 .idle(sink, 1 - slow)
@@ -532,7 +536,11 @@ public abstract class FlinkBufferPoolScenario {
                     System.out.printf("[%s] the agent agrees with Flink after %.1f s%n", label, seconds(start));
 
                     if (restStatus) {
-                        RestStatusCheck.check(label, restPort, scenario.levels, scenario.restOrigin, restJudgedBy(),
+                        // The agent publishes its figures into Flink's metrics unless told not to; then
+                        // the REST mode judges as it does for a TaskManager without the agent.
+                        String judge = scenario.agentArgs.contains("flinkMetrics=false")
+                                ? restJudgedBy() : TaskSnapshot.Placement.BY_AGENT;
+                        RestStatusCheck.check(label, restPort, scenario.levels, scenario.restOrigin, judge,
                                 restTellsTaskManagers() ? scenario.restTaskManagers : 0);
                         System.out.printf("[%s] status --rest agrees after %.1f s%n", label, seconds(start));
                     }

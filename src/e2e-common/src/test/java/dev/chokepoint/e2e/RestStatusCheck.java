@@ -43,11 +43,12 @@ final class RestStatusCheck {
 
     /**
      * {@code levels}: vertex → level every judged subtask must show; {@code origin}: the vertex
-     * named the origin when they are judged; {@code fallback}: what judges a subtask without the
-     * agent's metrics on this version ({@code flink} or {@code none}); {@code taskManagers}: how
-     * many run the subtasks (0: the version does not tell).
+     * named the origin when they are judged; {@code judge}: what must judge every subtask
+     * ({@code agent} where the agent publishes its metrics into Flink's, else what this version
+     * falls back to: {@code flink} or {@code none}); {@code taskManagers}: how many run the subtasks
+     * (0: the version does not tell).
      */
-    static void check(String label, int restPort, Map<String, String> levels, String origin, String fallback,
+    static void check(String label, int restPort, Map<String, String> levels, String origin, String judge,
                       int taskManagers) throws Exception {
         String url = "http://127.0.0.1:" + restPort;
         FlinkRestClient client = new FlinkRestClient(url);
@@ -64,7 +65,7 @@ final class RestStatusCheck {
                         cost.set(client.requests() - before);
                         last.set(snapshot);
                         assertEquals(List.of(), reader.withoutMetrics(), "subtasks without metrics at the JobManager");
-                        assertLevels(snapshot, levels, origin, fallback);
+                        assertLevels(snapshot, levels, origin, judge);
                     });
         } finally {
             if (last.get() != null) {
@@ -102,19 +103,17 @@ final class RestStatusCheck {
     }
 
     /**
-     * Every subtask judged by the agent's metrics (when its agent publishes them) or else by
-     * {@code fallback}; judged ones at the scenario's level, unjudged ones ({@code none}) without a
-     * level, and then the report must say what is missing and how to add the agent.
+     * Every subtask judged by {@code judge}; judged ones at the scenario's level, unjudged ones
+     * ({@code none}) without a level, and then the report must say what is missing and how to add the agent.
      */
-    private static void assertLevels(Snapshot snapshot, Map<String, String> levels, String origin, String fallback) {
+    private static void assertLevels(Snapshot snapshot, Map<String, String> levels, String origin, String judge) {
         Set<String> judges = new TreeSet<>();
         Set<String> vertices = new TreeSet<>();
         for (Vertex vertex : snapshot.diagnosis.graph.vertices) {
             vertices.add(vertex.name);
             for (TaskSnapshot task : vertex.subtasks) {
                 String what = vertex.name + " " + task.subtask;
-                assertTrue(TaskSnapshot.Placement.BY_AGENT.equals(task.judgedBy) || fallback.equals(task.judgedBy),
-                        "what judged " + what + ": " + task.judgedBy);
+                assertEquals(judge, task.judgedBy, "what judged " + what);
                 judges.add(task.judgedBy);
                 boolean judged = !TaskSnapshot.Placement.BY_NONE.equals(task.judgedBy);
                 assertEquals(judged ? levels.get(vertex.name) : null, task.backPressureLevel, "level of " + what);
