@@ -16,14 +16,14 @@ import java.util.Map;
  * {@code Boolean}, {@code null}), read with jackson-core, which the CLI already has: Flink's answers
  * are small, and a tree is the shortest way to pick a few fields out of them.
  */
-final class JsonTree {
+public final class JsonTree {
 
     private static final JsonFactory JSON = new JsonFactory();
 
     private JsonTree() {
     }
 
-    static Object parse(byte[] body) throws IOException {
+    public static Object parse(byte[] body) throws IOException {
         try (JsonParser parser = JSON.createParser(body)) {
             JsonToken first = parser.nextToken();
             if (first == null) {

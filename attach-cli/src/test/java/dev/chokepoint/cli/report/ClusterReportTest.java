@@ -1,16 +1,15 @@
 package dev.chokepoint.cli.report;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
+
 import dev.chokepoint.api.StatusJson;
 import dev.chokepoint.cli.jmx.AgentSettings;
 import dev.chokepoint.cli.jmx.TaskSnapshot;
+import dev.chokepoint.cli.rest.JsonTree;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -117,32 +116,6 @@ class ClusterReportTest {
     }
 
     private static Object parse(String json) throws IOException {
-        try (JsonParser parser = new JsonFactory().createParser(json)) {
-            return value(parser, parser.nextToken());
-        }
-    }
-
-    private static Object value(JsonParser parser, JsonToken token) throws IOException {
-        switch (token) {
-            case START_OBJECT:
-                Map<String, Object> object = new LinkedHashMap<>();
-                while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = parser.currentName();
-                    object.put(name, value(parser, parser.nextToken()));
-                }
-                return object;
-            case START_ARRAY:
-                List<Object> array = new ArrayList<>();
-                for (JsonToken next = parser.nextToken(); next != JsonToken.END_ARRAY; next = parser.nextToken()) {
-                    array.add(value(parser, next));
-                }
-                return array;
-            case VALUE_NULL:
-                return null;
-            case VALUE_STRING:
-                return parser.getText();
-            default:
-                return parser.getNumberValue();
-        }
+        return JsonTree.parse(json.getBytes(StandardCharsets.UTF_8));
     }
 }
