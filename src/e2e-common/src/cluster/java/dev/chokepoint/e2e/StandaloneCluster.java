@@ -46,6 +46,7 @@ public final class StandaloneCluster implements AutoCloseable {
     private final String classpath;
     private final int restPort;
     private final List<Integer> reporterPorts;
+    private final List<String> jvmArgs = new ArrayList<>();
     private final List<JavaProcess> processes = new ArrayList<>();
     private JavaProcess jobManager;
     private final List<JavaProcess> taskManagers = new ArrayList<>();
@@ -97,8 +98,10 @@ public final class StandaloneCluster implements AutoCloseable {
         List<String> all = new ArrayList<>();
         all.add("rest=" + Loopback.HOST + ":" + restPort);
         all.addAll(Arrays.asList(args));
+        List<String> clientJvmArgs = new ArrayList<>(jvmArgs);
+        clientJvmArgs.add("-Xmx256m");
         try (JavaProcess client = JavaProcess.builder(mainClass).classpath(classpath)
-                .jvmArgs("-Xmx256m").args(all.toArray(new String[0])).logName(name + "-client").start()) {
+                .jvmArgs(clientJvmArgs.toArray(new String[0])).args(all.toArray(new String[0])).logName(name + "-client").start()) {
             int exit = client.waitFor(SUBMIT_TIMEOUT);
             String output = client.output();
             int at = output.indexOf(ClusterJobs.SUBMITTED);
@@ -226,7 +229,7 @@ public final class StandaloneCluster implements AutoCloseable {
             return this;
         }
 
-        /** JVM flags of every cluster JVM (e.g. the {@code --add-opens} an old Flink needs on this JDK). */
+        /** JVM flags of every cluster JVM and of the client (e.g. the {@code --add-opens} an old Flink needs on this JDK). */
         public Builder jvmArgs(List<String> args) {
             jvmArgs.addAll(args);
             return this;
@@ -256,6 +259,7 @@ public final class StandaloneCluster implements AutoCloseable {
             writeConfig(confDir.resolve(configFileName), conf);
 
             StandaloneCluster cluster = new StandaloneCluster(name, dir, clusterClasspath(), restPort, reporterPorts);
+            cluster.jvmArgs.addAll(jvmArgs);
             try {
                 List<String> jmArgs = new ArrayList<>(jvmArgs);
                 jmArgs.add("-Xmx256m");
