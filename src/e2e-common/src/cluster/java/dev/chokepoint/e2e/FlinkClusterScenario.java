@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -117,7 +118,7 @@ public abstract class FlinkClusterScenario {
             prometheus = Prometheus.builder(name)
                     .scrape("flink", cluster.reporterTargets())
                     .scrape("chokepoint-jmx", jmxExporterTargets)
-                    .ruleFile(Contrib.file(Contrib.RULES))
+                    .ruleFile(rulesWithShortOriginFor(name))
                     .start();
             started = true;
         } finally {
@@ -181,13 +182,95 @@ public abstract class FlinkClusterScenario {
             expected.add(label(vertex));
         }
         assertEquals(expected, byVertex.keySet(), metric + " of every vertex, its name filtered as the reporter does");
+    }
 
-        // ---- chokepoint_* in Flink's metric system (issue 13) ----------------------------------------
-        // When the agent publishes its figures into each task's metric group (sub-group "chokepoint"),
-        // the same four vertices must show up here as flink_taskmanager_job_task_chokepoint_levelCode
-        // (Source: Events and Parse 2, Enrich and Sink: Discard 0), ..._busyRatio (Enrich >= 0.5), and
-        // the rules' chokepoint:origin_vertex{task_name="Enrich"} and then the ChokepointBackpressureOrigin
-        // alert (/api/v1/alerts) must appear. Assert them here, against this Prometheus.
+    /**
+     * The agent's figures as Flink's own Prometheus reporter exports them from both TaskManagers
+     * (the task metric group's {@code chokepoint} sub-group): the whole job's levels, the bottleneck
+     * busy, the rules' origin, and the origin alert firing, naming Enrich.
+     */
+    @Test
+    void theAgentsFiguresInFlinksReporterNameTheOriginAndFireItsAlert() throws Exception {
+        String levelCode = "flink_taskmanager_job_task_chokepoint_levelCode";
+        awaitSeries(levelCode + JOB_SELECTOR, 4);
+        Map<String, Integer> expected = new TreeMap<>();
+        expected.put(label(ClusterJobs.SOURCE_VERTEX), BackPressureLevel.HIGH.code());
+        expected.put(label(ClusterJobs.PARSE_VERTEX), BackPressureLevel.HIGH.code());
+        expected.put(label(ClusterJobs.ENRICH_VERTEX), BackPressureLevel.OK.code());
+        expected.put(label(ClusterJobs.SINK_VERTEX), BackPressureLevel.OK.code());
+        Map<String, Integer> levels = new TreeMap<>();
+        Map<String, String> placement = new TreeMap<>();
+        try {
+            await("the agents' levels through Flink's Prometheus reporter: " + expected)
+                    .atMost(SETTLE_TIMEOUT).pollInterval(POLL).until(() -> {
+                        levels.clear();
+                        for (JsonNode s : prometheus.query(levelCode + JOB_SELECTOR).path("result")) {
+                            levels.put(s.path("metric").path("task_name").asText(), (int) value(s));
+                            placement.put(s.path("metric").path("task_name").asText(), s.path("metric").path("tm_id").asText());
+                        }
+                        return levels.equals(expected);
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            fail(levelCode + " per vertex " + levels + ", expected " + expected, e);
+        }
+        assertNotEquals(placement.get(label(ClusterJobs.SOURCE_VERTEX)), placement.get(label(ClusterJobs.ENRICH_VERTEX)),
+                "the levels come from both TaskManagers: " + placement);
+        double busy = value(prometheus.query("flink_taskmanager_job_task_chokepoint_busyRatio{task_name=\""
+                + label(ClusterJobs.ENRICH_VERTEX) + "\"}").path("result").get(0));
+        assertTrue(busy >= 0.5, "Enrich, the bottleneck, busy " + busy + " by the agent's figure in Flink's reporter");
+
+        JsonNode[] origin = new JsonNode[1];
+        try {
+            await("chokepoint:origin_vertex names Enrich").atMost(SETTLE_TIMEOUT).pollInterval(POLL).until(() -> {
+                origin[0] = prometheus.query("chokepoint:origin_vertex").path("result");
+                return origin[0].size() == 1
+                        && label(ClusterJobs.ENRICH_VERTEX).equals(origin[0].get(0).path("metric").path("task_name").asText());
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            fail("chokepoint:origin_vertex: " + origin[0], e);
+        }
+        List<String> alerts = new ArrayList<>();
+        try {
+            await("ChokepointBackpressureOrigin firing for Enrich").atMost(SETTLE_TIMEOUT).pollInterval(POLL).until(() -> {
+                alerts.clear();
+                boolean firing = false;
+                for (JsonNode alert : prometheus.api("alerts").path("alerts")) {
+                    JsonNode labels = alert.path("labels");
+                    alerts.add(labels.path("alertname").asText() + " " + labels.path("task_name").asText() + " "
+                            + alert.path("state").asText());
+                    firing |= "ChokepointBackpressureOrigin".equals(labels.path("alertname").asText())
+                            && label(ClusterJobs.ENRICH_VERTEX).equals(labels.path("task_name").asText())
+                            && "firing".equals(alert.path("state").asText());
+                }
+                return firing;
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            fail("alerts: " + alerts, e);
+        }
+        assertFalse(alerts.stream().anyMatch(a -> a.startsWith("ChokepointBackpressureOrigin ")
+                && !a.startsWith("ChokepointBackpressureOrigin " + label(ClusterJobs.ENRICH_VERTEX) + " ")),
+                "the origin alert names Enrich only: " + alerts);
+        System.out.printf("[%s] levels %s from TaskManagers %s; origin alert: %s%n", getClass().getSimpleName(), levels,
+                placement, alerts);
+    }
+
+    /**
+     * {@code contrib}'s rules with the origin alert's {@code for:} (1m, for production) at 5s, as a
+     * user tunes it, so that the alert fires within the test.
+     */
+    private static Path rulesWithShortOriginFor(String name) throws IOException {
+        Path original = Contrib.file(Contrib.RULES);
+        String rules = new String(Files.readAllBytes(original), StandardCharsets.UTF_8);
+        String alert = "- alert: ChokepointBackpressureOrigin";
+        int at = rules.indexOf(alert);
+        int forAt = rules.indexOf("for: 1m", at);
+        assertTrue(at >= 0 && forAt > at && forAt < rules.indexOf("- alert:", at + alert.length()),
+                "the origin alert's 'for: 1m' in " + original);
+        Path copy = Paths.get("target", name + "-chokepoint-rules.yml").toAbsolutePath();
+        Files.createDirectories(copy.getParent());
+        Files.write(copy, (rules.substring(0, forAt) + "for: 5s" + rules.substring(forAt + "for: 1m".length()))
+                .getBytes(StandardCharsets.UTF_8));
+        return copy;
     }
 
     @Test
