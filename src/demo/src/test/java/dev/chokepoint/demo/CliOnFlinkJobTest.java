@@ -1,10 +1,8 @@
 package dev.chokepoint.demo;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.chokepoint.api.BackPressureLevel;
 import dev.chokepoint.api.StatusJson;
+import dev.chokepoint.cli.rest.JsonTree;
 import dev.chokepoint.cli.testing.JavaProcess;
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +13,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,30 +39,14 @@ class CliOnFlinkJobTest {
             assertTrue(status.waitFor(60, TimeUnit.SECONDS));
             assertEquals(0, status.exitValue(), json);
 
+            Map<?, ?> report = (Map<?, ?>) JsonTree.parse(json.getBytes(StandardCharsets.UTF_8));
             List<String> vertices = new ArrayList<>();
             List<String> levels = new ArrayList<>();
-            String origin = null;
-            try (JsonParser parser = new JsonFactory().createParser(json)) {
-                int depth = 0;
-                String field = null;
-                boolean inOrigin = false;
-                for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
-                    if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
-                        depth++;
-                        inOrigin = StatusJson.ORIGIN.equals(field) && depth == 2;
-                    } else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
-                        depth--;
-                    } else if (token == JsonToken.FIELD_NAME) {
-                        field = parser.currentName();
-                    } else if (depth == 3 && StatusJson.NAME.equals(field)) {
-                        vertices.add(parser.getText());
-                    } else if (depth == 3 && StatusJson.BACKPRESSURE_LEVEL.equals(field)) {
-                        levels.add(parser.getText());
-                    } else if (inOrigin && StatusJson.VERTEX.equals(field) && depth == 2) {
-                        origin = parser.getText();
-                    }
-                }
+            for (Object vertex : (List<?>) report.get(StatusJson.VERTICES)) {
+                vertices.add((String) ((Map<?, ?>) vertex).get(StatusJson.NAME));
+                levels.add((String) ((Map<?, ?>) vertex).get(StatusJson.BACKPRESSURE_LEVEL));
             }
+            Object origin = ((Map<?, ?>) report.get(StatusJson.ORIGIN)).get(StatusJson.VERTEX);
             assertEquals(DemoJob.VERTICES, vertices, json);
             assertEquals(BackPressureLevel.HIGH.name(), levels.get(0), json);
             assertEquals(DemoJob.ENRICH, origin, json);

@@ -1,13 +1,11 @@
 package dev.chokepoint.e2e;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.chokepoint.api.StatusJson;
 import dev.chokepoint.cli.jmx.ChokepointReader;
 import dev.chokepoint.cli.jmx.LocalJmxConnection;
 import dev.chokepoint.cli.jmx.TaskSnapshot;
 import dev.chokepoint.cli.report.Diagnosis;
+import dev.chokepoint.cli.rest.JsonTree;
 import dev.chokepoint.cli.testing.JavaProcess;
 import dev.chokepoint.cli.testing.LocalJvm;
 import dev.chokepoint.e2e.CauseJobs.Cause;
@@ -228,30 +226,10 @@ public abstract class FlinkCauseScenario {
         String json = new String(status.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(status.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, status.exitValue(), json);
-        String vertex = null;
-        String cause = null;
-        try (JsonParser parser = new JsonFactory().createParser(json)) {
-            int depth = 0;
-            String field = null;
-            boolean inOrigin = false;
-            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
-                if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
-                    depth++;
-                    inOrigin = depth == 2 && StatusJson.ORIGIN.equals(field);
-                } else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
-                    depth--;
-                    if (depth < 2) {
-                        inOrigin = false;
-                    }
-                } else if (token == JsonToken.FIELD_NAME) {
-                    field = parser.currentName();
-                } else if (inOrigin && depth == 2 && StatusJson.VERTEX.equals(field)) {
-                    vertex = parser.getText();
-                } else if (inOrigin && depth == 2 && StatusJson.CAUSE.equals(field)) {
-                    cause = parser.getText();
-                }
-            }
-        }
+        Map<?, ?> origin = (Map<?, ?>) ((Map<?, ?>) JsonTree.parse(json.getBytes(StandardCharsets.UTF_8)))
+                .get(StatusJson.ORIGIN);
+        Object vertex = origin == null ? null : origin.get(StatusJson.VERTEX);
+        Object cause = origin == null ? null : origin.get(StatusJson.CAUSE);
         return vertex + " " + cause;
     }
 
