@@ -6,6 +6,7 @@ import dev.chokepoint.agent.aggregate.TaskBinding;
 import dev.chokepoint.agent.classify.BufferRequestFrames;
 import dev.chokepoint.agent.classify.ThreadState;
 import dev.chokepoint.agent.config.AgentConfig;
+import dev.chokepoint.agent.discover.TaskAttempts;
 import dev.chokepoint.agent.discover.TaskThreadName;
 import dev.chokepoint.agent.discover.TaskThreadSelector;
 import dev.chokepoint.agent.discover.ThreadEnumerator;
@@ -13,6 +14,7 @@ import dev.chokepoint.agent.export.FlinkMetricsPublisher;
 import dev.chokepoint.agent.export.SamplerStatistics;
 import dev.chokepoint.agent.export.TaskMBeans;
 import dev.chokepoint.agent.flink.FlinkTask;
+import dev.chokepoint.agent.flink.TaskOwners;
 import dev.chokepoint.agent.flink.TaskMailbox;
 import dev.chokepoint.agent.aggregate.GcPauses;
 import dev.chokepoint.agent.instrument.FlinkProbes;
@@ -59,6 +61,9 @@ final class Tick implements StackSampler.Sink {
     private final FlinkProbes probes;
     private final SubtaskRegistry registry;
     private final TaskBinding binding;
+    private final TaskAttempts attempts;
+    /** The names of the task-named threads {@link #discoverAndSample} put aside, by their slot in the enumerator. */
+    private TaskThreadName[] deferred = new TaskThreadName[64];
     private final TaskMBeans mbeans;
     private final FlinkMetricsPublisher flinkMetrics;
     private final SamplerStatistics statistics;
@@ -78,6 +83,7 @@ final class Tick implements StackSampler.Sink {
         this.statistics = statistics;
         this.registry = new SubtaskRegistry(config.samples(), mbeans);
         this.binding = new TaskBinding(probes.runnables());
+        this.attempts = new TaskAttempts(probes.runnables() == null ? null : new TaskOwners(probes.runnables()));
         this.previousStartNanos = System.nanoTime();
         configure(config);
     }
@@ -100,6 +106,7 @@ final class Tick implements StackSampler.Sink {
         // Only trust the recorder while it records: with timing off, the stacks tell.
         boolean timing = probes.timing();
         int count = enumerator.enumerate();
+        int ownerless = 0;
         try {
             for (int i = 0; i < count; i++) {
                 Thread thread = enumerator.get(i);
@@ -108,10 +115,22 @@ final class Tick implements StackSampler.Sink {
                     if (group == null) {
                         continue; // ended while we looked
                     }
-                    TaskThreadName subtask = selector.identify(thread.getName(), group.getName());
+                    String groupName = group.getName();
+                    TaskThreadName byName = selector.identify(thread.getName(), groupName);
+                    if (byName == null) {
+                        continue;
+                    }
+                    TaskThreadName subtask = attempts.identify(thread, byName,
+                            TaskThreadSelector.FLINK_TASK_THREAD_GROUP.equals(groupName));
                     if (subtask != null) {
-                        ThreadWaits waits = timing ? probes.recorder().forThread(thread.getId()) : null;
-                        sampler.add(thread, subtask, waits, mailbox(subtask), frames, this);
+                        sample(thread, subtask, timing);
+                    } else if (!attempts.tasksSeen()) {
+                        // A task-named thread that runs no Flink Task: a connector's helper in a
+                        // TaskManager, or a stand-in in a JVM without Flink. Decided once every
+                        // thread of the tick has been looked at.
+                        enumerator.set(ownerless, thread);
+                        deferred = ownerless < deferred.length ? deferred : Arrays.copyOf(deferred, deferred.length * 2);
+                        deferred[ownerless++] = byName;
                     }
                 } catch (Throwable t) {
                     // One thread we cannot read (e.g. a name the threads regex cannot handle) costs
@@ -119,10 +138,30 @@ final class Tick implements StackSampler.Sink {
                     failed(t, statistics);
                 }
             }
+            if (!attempts.tasksSeen()) {
+                sampleByName(ownerless, timing);
+            }
             sampler.finish(frames, config.depth(), this);
         } finally {
             enumerator.clear();
         }
+    }
+
+    /** No thread ran a Flink Task: the task-named threads of Flink's group are known by name only. */
+    private void sampleByName(int ownerless, boolean timing) {
+        for (int i = 0; i < ownerless; i++) {
+            try {
+                sample(enumerator.get(i), deferred[i], timing);
+            } catch (Throwable t) {
+                failed(t, statistics);
+            }
+        }
+        Arrays.fill(deferred, 0, ownerless, null);
+    }
+
+    private void sample(Thread thread, TaskThreadName subtask, boolean timing) {
+        ThreadWaits waits = timing ? probes.recorder().forThread(thread.getId()) : null;
+        sampler.add(thread, subtask, waits, mailbox(subtask), frames, this);
     }
 
     /** The mailbox of the subtask's Flink task, once the subtask is bound and its task has built one. */

@@ -20,9 +20,33 @@ public final class ObjectNames {
     private ObjectNames() {
     }
 
-    /** One subtask: {@code chokepoint:type=Task,name=<quoted subtask name>}, e.g. {@code name="Map (1/2)#0"}. */
+    /**
+     * One subtask of an engine that is not Flink (threads chosen by the {@code threads} regex):
+     * {@code chokepoint:type=Task,name=<quoted subtask name>}, e.g. {@code name="worker-1"}.
+     */
     public static ObjectName task(String subtaskName) {
         return parse(DOMAIN + ":type=Task,name=" + ObjectName.quote(subtaskName));
+    }
+
+    /**
+     * One subtask of a Flink job: {@code chokepoint:type=Task,job=<quoted job>,name=<quoted subtask
+     * name>}, e.g. {@code job="Orders (3f2a91c0)",name="Map (1/2)#0"}. The job key ({@link #job})
+     * keeps two jobs apart in a shared TaskManager even when their job and vertex names are equal.
+     */
+    public static ObjectName task(String jobName, String jobId, String subtaskName) {
+        return parse(DOMAIN + ":type=Task,job=" + ObjectName.quote(job(jobName, jobId)) + ",name="
+                + ObjectName.quote(subtaskName));
+    }
+
+    /** The {@code job} key's value: the job's name and the first 8 hex digits of its id, {@code Orders (3f2a91c0)}. */
+    public static String job(String jobName, String jobId) {
+        String shortId = jobId.length() > 8 ? jobId.substring(0, 8) : jobId;
+        return (jobName == null || jobName.isEmpty() ? "job" : jobName) + " (" + shortId + ")";
+    }
+
+    /** Every subtask MBean of that subtask name, in whichever job: for readers that know only a thread's name. */
+    public static ObjectName tasksNamed(String subtaskName) {
+        return parse(DOMAIN + ":type=Task,name=" + ObjectName.quote(subtaskName) + ",*");
     }
 
     private static ObjectName parse(String name) {

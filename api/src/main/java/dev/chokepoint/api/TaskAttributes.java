@@ -8,6 +8,8 @@ package dev.chokepoint.api;
 public final class TaskAttributes {
 
     public static final String THREAD = "Thread";
+    public static final String JOB = "Job";
+    public static final String JOB_ID = "JobId";
     public static final String VERTEX = "Vertex";
     public static final String SUBTASK = "Subtask";
     public static final String PARALLELISM = "Parallelism";

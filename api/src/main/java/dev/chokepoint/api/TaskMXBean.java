@@ -1,13 +1,19 @@
 package dev.chokepoint.api;
 
 /**
- * One subtask, as {@link ObjectNames#task(String)}. Attribute names ({@link TaskAttributes}) are a
+ * One subtask, as {@link ObjectNames#task(String, String, String)} (Flink) or {@link ObjectNames#task(String)}. Attribute names ({@link TaskAttributes}) are a
  * contract: the CLI, the tests and users' jmx_exporter rules read them. Ratios are over the
  * sliding window of samples; buffer usages are read from the task's pools when asked.
  */
 public interface TaskMXBean {
     /** The task thread's name, which is the subtask's name, e.g. {@code MapOp (1/2)#0}. */
     String getThread();
+
+    /** The Flink job's name; empty for threads that are not a Flink task's. */
+    String getJob();
+
+    /** The Flink job's id (32 hex digits); empty for threads that are not a Flink task's. */
+    String getJobId();
 
     String getVertex();
 

@@ -90,6 +90,14 @@ class ContractTest {
         ObjectName name = ObjectNames.task("Source: a, \"b\" (1/2)#0");
         assertTrue(ObjectNames.ALL_TASKS.apply(name), name.toString());
         assertTrue(!ObjectNames.ALL_TASKS.apply(ObjectNames.AGENT));
+        ObjectName flink = ObjectNames.task("Orders, \"eu\"", "3f2a91c04b5e6d7f8a9b0c1d2e3f4a5b", "Map (1/2)#0");
+        assertTrue(ObjectNames.ALL_TASKS.apply(flink), flink.toString());
+        assertEquals("Orders, \"eu\" (3f2a91c0)", ObjectName.unquote(flink.getKeyProperty("job")));
+        assertTrue(ObjectNames.tasksNamed("Map (1/2)#0").apply(flink), flink.toString());
+        assertTrue(ObjectNames.tasksNamed("Map (1/2)#0").apply(ObjectNames.task("Map (1/2)#0")));
+        assertTrue(!ObjectNames.tasksNamed("Map (2/2)#0").apply(flink));
+        // two jobs of equal names stay apart by their ids
+        assertTrue(!flink.equals(ObjectNames.task("Orders, \"eu\"", "9e2a91c04b5e6d7f8a9b0c1d2e3f4a5b", "Map (1/2)#0")));
     }
 
     /** What a JMX client sees: register a do-nothing implementation and read its MBeanInfo. */

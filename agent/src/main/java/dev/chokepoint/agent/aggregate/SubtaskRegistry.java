@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The subtasks seen by the sampler, keyed by subtask name. A subtask none of whose threads is
+ * The subtasks seen by the sampler, keyed by {@link TaskThreadName#key()}: a Flink task attempt's
+ * job and attempt ids, else the subtask's name. A subtask none of whose threads is
  * alive at a tick is dropped at that tick: it leaves within one window, as the JMX contract says.
  * Not thread-safe: owned by the sampler thread; readers use {@link SubtaskState#snapshot()}.
  */
@@ -35,13 +36,13 @@ public final class SubtaskRegistry {
         this.listener = listener;
     }
 
-    /** The subtask of that name, or null when none has been seen yet. */
+    /** The subtask of that identity, or null when none has been seen yet. */
     public SubtaskState get(TaskThreadName name) {
         Object cached = name.aggregate();
         if (cached instanceof SubtaskState && ((SubtaskState) cached).heldBy(this)) {
             return (SubtaskState) cached;
         }
-        SubtaskState state = subtasks.get(name.subtaskName());
+        SubtaskState state = subtasks.get(name.key());
         name.aggregate(state);
         return state;
     }
@@ -65,7 +66,7 @@ public final class SubtaskRegistry {
         if (state == null) {
             state = new SubtaskState(name, windowSize, checkpointsPerWindow);
             state.holder = this;
-            subtasks.put(name.subtaskName(), state);
+            subtasks.put(name.key(), state);
             all.add(state);
             name.aggregate(state);
             listener.added(state);
@@ -89,7 +90,7 @@ public final class SubtaskRegistry {
                 // Order does not matter: the last one takes its place.
                 all.set(i, all.get(all.size() - 1));
                 all.remove(all.size() - 1);
-                subtasks.remove(state.name().subtaskName());
+                subtasks.remove(state.name().key());
                 state.markRemoved();
                 listener.removed(state);
             }

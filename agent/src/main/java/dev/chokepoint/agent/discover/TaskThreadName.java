@@ -19,21 +19,64 @@ public final class TaskThreadName {
     private final int parallelism;
     private final int attempt;
     private final boolean legacySourceThread;
+    /** The Flink job and task attempt the thread works for; null where not known (not Flink, or not bound). */
+    private final String jobName;
+    private final String jobId;
+    private final String attemptId;
     /**
      * What the aggregate step found for this name last (its subtask's state), kept here so that
      * the sampler's per-thread, per-tick path needs no map lookup; the selector caches names for
      * the threads' lives. Discover never reads it. Sampler thread only.
      */
     private Object aggregate;
+    /** {@link TaskAttempts}' memo: the task the thread of this name worked for last, and that attempt's identity. */
+    java.lang.ref.WeakReference<Object> lastTask;
+    TaskThreadName lastAttempt;
 
     TaskThreadName(String subtaskName, String vertex, int subtask, int parallelism, int attempt,
                    boolean legacySourceThread) {
+        this(subtaskName, vertex, subtask, parallelism, attempt, legacySourceThread, null, null, null);
+    }
+
+    private TaskThreadName(String subtaskName, String vertex, int subtask, int parallelism, int attempt,
+                           boolean legacySourceThread, String jobName, String jobId, String attemptId) {
         this.subtaskName = subtaskName;
         this.vertex = vertex;
         this.subtask = subtask;
         this.parallelism = parallelism;
         this.attempt = attempt;
         this.legacySourceThread = legacySourceThread;
+        this.jobName = jobName;
+        this.jobId = jobId;
+        this.attemptId = attemptId;
+    }
+
+    /**
+     * This name as the thread of one Flink task attempt: same name, plus the job and the attempt's
+     * id, which tell it from a namesake in another job or from an earlier attempt of the same subtask.
+     */
+    public TaskThreadName ofAttempt(String jobName, String jobId, String attemptId) {
+        return new TaskThreadName(subtaskName, vertex, subtask, parallelism, attempt, legacySourceThread,
+                jobName == null ? "" : jobName, jobId, attemptId);
+    }
+
+    /**
+     * What tells one subtask from every other in this JVM: the job and attempt ids of a Flink task,
+     * else (threads chosen by the user's regex, or a JVM where the agent cannot read Flink's tasks)
+     * the subtask's name.
+     */
+    public String key() {
+        return attemptId == null ? subtaskName : jobId + "/" + attemptId;
+    }
+
+    /** The Flink job's name, or null when the thread is not bound to a Flink task. */
+    public String jobName() {
+        return jobName;
+    }
+
+    /** The Flink job's id, or null when the thread is not bound to a Flink task. */
+    public String jobId() {
+        return jobId;
     }
 
     /** Parses a Flink task thread name, or returns null when the name is not one. */

@@ -37,6 +37,14 @@ public final class ThreadEnumerator {
         return threads[i];
     }
 
+    /**
+     * Overwrites slot {@code i}, which must be below the one being walked: lets a caller keep the
+     * threads it puts aside for later in the same array, without allocating.
+     */
+    public void set(int i, Thread thread) {
+        threads[i] = thread;
+    }
+
     public void clear() {
         Arrays.fill(threads, 0, count, null);
         count = 0;

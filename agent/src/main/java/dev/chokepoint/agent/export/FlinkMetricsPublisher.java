@@ -38,7 +38,7 @@ public final class FlinkMetricsPublisher {
 
     /** The subtask has just been bound to its Flink task: its gauges go into the task's metric group. */
     public void bound(SubtaskState subtask) {
-        TaskView view = mbeans.view(subtask.name().subtaskName());
+        TaskView view = mbeans.view(subtask.name().key());
         if (view != null) {
             publish(view);
         }

@@ -2,6 +2,7 @@ package dev.chokepoint.agent.export;
 
 import dev.chokepoint.agent.aggregate.SubtaskRegistry;
 import dev.chokepoint.agent.aggregate.SubtaskState;
+import dev.chokepoint.agent.discover.TaskThreadName;
 import dev.chokepoint.api.ObjectNames;
 
 import javax.management.ObjectName;
@@ -27,12 +28,18 @@ public final class TaskMBeans implements SubtaskRegistry.Listener {
         this.configSource = configSource;
     }
 
+    /** A Flink task's subtask is named with its job, so that two jobs' namesakes are two MBeans. */
+    static ObjectName objectName(TaskThreadName name) {
+        return name.jobId() == null ? ObjectNames.task(name.subtaskName())
+                : ObjectNames.task(name.jobName(), name.jobId(), name.subtaskName());
+    }
+
     @Override
     public void added(SubtaskState subtask) {
-        String name = subtask.name().subtaskName();
-        ObjectName objectName = ObjectNames.task(name);
+        String key = subtask.name().key();
+        ObjectName objectName = objectName(subtask.name());
         TaskView view = new TaskView(subtask, configSource, objectName);
-        TaskView old = views.put(name, view);
+        TaskView old = views.put(key, view);
         if (old != null) {
             all.remove(old);
         }
@@ -42,17 +49,16 @@ public final class TaskMBeans implements SubtaskRegistry.Listener {
 
     @Override
     public void removed(SubtaskState subtask) {
-        String name = subtask.name().subtaskName();
-        TaskView view = views.remove(name);
+        TaskView view = views.remove(subtask.name().key());
         if (view != null) {
             all.remove(view);
         }
-        exporter.unregister(ObjectNames.task(name));
+        exporter.unregister(objectName(subtask.name()));
     }
 
-    /** The view of the subtask of that name, or null when it has none. */
-    TaskView view(String subtaskName) {
-        return views.get(subtaskName);
+    /** The view of the subtask of that identity ({@link TaskThreadName#key()}), or null when it has none. */
+    TaskView view(String key) {
+        return views.get(key);
     }
 
     /** Every view, for a walk that may add nothing to this object. */

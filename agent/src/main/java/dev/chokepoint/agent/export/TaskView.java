@@ -87,6 +87,18 @@ public final class TaskView implements TaskMXBean, NotificationEmitter {
     }
 
     @Override
+    public String getJob() {
+        String job = state.name().jobName();
+        return job == null ? "" : job;
+    }
+
+    @Override
+    public String getJobId() {
+        String id = state.name().jobId();
+        return id == null ? "" : id;
+    }
+
+    @Override
     public String getVertex() {
         return state.name().vertex();
     }

@@ -46,10 +46,11 @@ public final class ChokepointReader {
     };
 
     /**
-     * The job topology (Flink IntermediateResultPartitionIDs written / read), read when the agent has it:
-     * older agents do not, and the report then guesses the job order.
+     * The job topology (Flink IntermediateResultPartitionIDs written / read) and the subtask's job, read
+     * when the agent has them: older agents do not, and the report then guesses the job order.
      */
-    static final String[] TOPOLOGY_ATTRIBUTES = {TaskAttributes.PRODUCED_PARTITIONS, TaskAttributes.CONSUMED_PARTITIONS};
+    static final String[] TOPOLOGY_ATTRIBUTES = {TaskAttributes.PRODUCED_PARTITIONS, TaskAttributes.CONSUMED_PARTITIONS,
+        TaskAttributes.JOB, TaskAttributes.JOB_ID};
 
     /** The agent's settings a report needs, read together: one round trip, one consistent reading. */
     static final String[] SETTINGS_ATTRIBUTES = {
@@ -82,7 +83,7 @@ public final class ChokepointReader {
             }
         }
         tasks.sort(Comparator.<TaskSnapshot, String>comparing(t -> t.vertex).thenComparingInt(t -> t.subtask)
-                .thenComparing(t -> t.thread));
+                .thenComparing(t -> t.thread).thenComparing(t -> t.jobId));
         return tasks;
     }
 
@@ -125,7 +126,10 @@ public final class ChokepointReader {
                         (String) values.get(TaskAttributes.LOCK_OWNER),
                         (String) values.get(TaskAttributes.LOCK_CLASS),
                         Arrays.asList((String[]) values.get(TaskAttributes.HOT_FRAMES)),
-                        (Long) values.get(TaskAttributes.RECORDS_IN)));
+                        (Long) values.get(TaskAttributes.RECORDS_IN)),
+                TaskSnapshot.Placement.LOCAL,
+                (String) values.get(TaskAttributes.JOB),
+                (String) values.get(TaskAttributes.JOB_ID));
     }
 
     /** A {@link Cause} name, strictly: another one means an agent of another version. */

@@ -11,6 +11,9 @@ import java.util.List;
  */
 public final class TaskSnapshot {
     public final String thread;
+    /** The Flink job's name and id; empty when the agent does not say (not Flink, or an older agent). */
+    public final String job;
+    public final String jobId;
     public final String vertex;
     public final int subtask;
     public final int parallelism;
@@ -87,6 +90,17 @@ public final class TaskSnapshot {
                         String backPressureLevel, int levelCode, int samples, int blockedSamples,
                         BufferPools pools, List<String> producedPartitions, List<String> consumedPartitions,
                         BusyCauses causes, Placement placement) {
+        this(thread, vertex, subtask, parallelism, backPressureRatio, backPressureLevel, levelCode, samples,
+                blockedSamples, pools, producedPartitions, consumedPartitions, causes, placement, "", "");
+    }
+
+    /** {@code job}, {@code jobId}: the Flink job the subtask belongs to, empty when unknown. */
+    public TaskSnapshot(String thread, String vertex, int subtask, int parallelism, double backPressureRatio,
+                        String backPressureLevel, int levelCode, int samples, int blockedSamples,
+                        BufferPools pools, List<String> producedPartitions, List<String> consumedPartitions,
+                        BusyCauses causes, Placement placement, String job, String jobId) {
+        this.job = job == null ? "" : job;
+        this.jobId = jobId == null ? "" : jobId;
         this.taskManager = placement.taskManager;
         this.host = placement.host;
         this.judgedBy = placement.judgedBy;

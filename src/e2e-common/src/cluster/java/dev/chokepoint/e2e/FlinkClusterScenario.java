@@ -283,6 +283,7 @@ public abstract class FlinkClusterScenario {
                     assertEquals("1", sample.labels.get("subtask"), "1-based subtask of " + sample);
                     assertEquals("1", sample.labels.get("parallelism"), "parallelism of " + sample);
                     assertEquals("0", sample.labels.get("attempt"), "attempt of " + sample);
+                    assertEquals(ClusterJobs.JOB_NAME, sample.labels.get("job_name"), "job of " + sample);
                     Integer before = exportedBy.put(sample.labels.get("vertex"), i);
                     assertEquals(null, before, "one subtask per vertex: " + sample);
                 }

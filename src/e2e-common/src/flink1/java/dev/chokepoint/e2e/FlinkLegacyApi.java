@@ -23,6 +23,12 @@ public final class FlinkLegacyApi {
         protected final int subtaskIndex() {
             return getRuntimeContext().getIndexOfThisSubtask();
         }
+
+        /** Flink's {@code <task name> (<i+1>/<n>)[#attempt]}, as connectors name their helper threads. */
+        @SuppressWarnings("deprecation")
+        protected final String taskNameWithSubtasks() {
+            return getRuntimeContext().getTaskNameWithSubtasks();
+        }
     }
 
     /** A legacy sink ({@code RichSinkFunction}). */

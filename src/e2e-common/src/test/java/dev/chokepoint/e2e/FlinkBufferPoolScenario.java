@@ -943,7 +943,7 @@ public abstract class FlinkBufferPoolScenario {
         };
         List<ObjectName> names = new ArrayList<>();
         for (String thread : high) {
-            ObjectName name = ObjectNames.task(thread);
+            ObjectName name = FlinkChokepointMetrics.onlyTask(mbeans, thread);
             mbeans.addNotificationListener(name, listener, null, thread);
             names.add(name);
         }

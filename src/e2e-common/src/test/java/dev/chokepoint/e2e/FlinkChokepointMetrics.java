@@ -223,11 +223,20 @@ final class FlinkChokepointMetrics {
         if (thread == null) {
             return values;
         }
-        AttributeList list = mbeans.getAttributes(ObjectNames.task(thread), attributes);
+        AttributeList list = mbeans.getAttributes(onlyTask(mbeans, thread), attributes);
         for (Attribute attribute : list.asList()) {
             values.put(attribute.getName(), attribute.getValue());
         }
         return values;
+    }
+
+    /** The one Task MBean of that subtask name: these scenarios run one job per TaskManager. */
+    static ObjectName onlyTask(MBeanServerConnection mbeans, String thread) throws IOException {
+        java.util.Set<ObjectName> names = mbeans.queryNames(ObjectNames.tasksNamed(thread), null);
+        if (names.size() != 1) {
+            throw new AssertionError("expected one Task MBean named " + thread + ", found " + names);
+        }
+        return names.iterator().next();
     }
 
     private Map<String, Object> flinkValues(Map<String, ObjectName> names) throws IOException {

@@ -22,6 +22,11 @@ public final class FlinkLegacyApi {
         protected final int subtaskIndex() {
             return getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         }
+
+        /** Flink's {@code <task name> (<i+1>/<n>)#attempt}, as connectors name their helper threads. */
+        protected final String taskNameWithSubtasks() {
+            return getRuntimeContext().getTaskInfo().getTaskNameWithSubtasks();
+        }
     }
 
     /** A legacy sink ({@code RichSinkFunction}). */
