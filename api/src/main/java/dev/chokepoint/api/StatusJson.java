@@ -13,6 +13,11 @@ public final class StatusJson {
     public static final String TIMESTAMP = "timestamp";
     public static final String VERTICES = "vertices";
     public static final String ORIGIN = "origin";
+    /** Every origin of a job (one per bottleneck: per branch of a fan-out, per slow operator), each shaped as {@link #ORIGIN}. */
+    public static final String ORIGINS = "origins";
+    /** Several jobs in one JVM (a shared session TaskManager): one object per job, {@link #NAME}, {@link #ID}, vertices, origin, origins. */
+    public static final String JOBS = "jobs";
+    public static final String ID = "id";
     // the reading of a whole job through Flink's REST API (status --rest): pid and agentVersion are null
     public static final String REST = "rest";
     public static final String JOB_ID = "jobId";

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,31 +39,67 @@ public final class Diagnosis {
 
     public final JobGraph graph;
     public final List<PoolReading> readings;
-    /** null when there is no backpressure or its origin is not in this JVM; see {@link #reason}. */
+    /**
+     * Every origin, in job order: one per bottleneck (a branch of a fan-out, or each of two slow
+     * operators); empty when there is no backpressure or its origin is not in this JVM.
+     */
+    public final List<Origin> origins;
+    /** The first of {@link #origins}; null when there is none, see {@link #reason}. */
     public final Vertex origin;
+    /** The first origin's reason, or why there is none. */
     public final String reason;
     /** One line per backpressured vertex of which only some subtasks are backpressured. */
     public final List<String> skew;
-    /** Why the origin is slow; null without an origin, never {@link Cause#NONE}. */
+    /** Why the first origin is slow; null without an origin, never {@link Cause#NONE}. */
     public final Cause cause;
     /** What shows the {@link #cause}, most telling first; empty without an origin. */
     public final List<String> evidence;
-    /** The origin's subtasks (0-based indexes) that are its bottleneck; empty without an origin. */
+    /** The first origin's subtasks (0-based indexes) that are its bottleneck; empty without an origin. */
     public final List<Integer> bottleneckSubtasks;
 
-    private Diagnosis(JobGraph graph, List<PoolReading> readings, Vertex origin, String reason, List<String> skew,
-                      Why why) {
-        this.graph = graph;
-        this.readings = Collections.unmodifiableList(readings);
-        this.origin = origin;
-        this.reason = reason;
-        this.skew = Collections.unmodifiableList(skew);
-        this.cause = why.cause;
-        this.evidence = List.copyOf(why.evidence);
-        this.bottleneckSubtasks = List.copyOf(why.subtasks);
+    /** One origin of the backpressure: a vertex, why it is taken for one, and why it is slow. */
+    public static final class Origin {
+        public final Vertex vertex;
+        public final String reason;
+        /** Never null, never {@link Cause#NONE}. */
+        public final Cause cause;
+        public final List<String> evidence;
+        /** 0-based indexes of its subtasks that are its bottleneck. */
+        public final List<Integer> bottleneckSubtasks;
+
+        Origin(Vertex vertex, String reason, Why why) {
+            this.vertex = vertex;
+            this.reason = reason;
+            this.cause = why.cause;
+            this.evidence = List.copyOf(why.evidence);
+            this.bottleneckSubtasks = List.copyOf(why.subtasks);
+        }
+
+        /** What to do about the {@link #cause}, one line. */
+        public String advice() {
+            return cause.advice();
+        }
     }
 
-    /** What to do about the {@link #cause}, one line; empty without an origin. */
+    private Diagnosis(JobGraph graph, List<PoolReading> readings, List<Origin> origins, String noOrigin,
+                      List<String> skew) {
+        this.graph = graph;
+        this.readings = Collections.unmodifiableList(readings);
+        this.origins = List.copyOf(origins);
+        Origin first = origins.isEmpty() ? null : origins.get(0);
+        this.origin = first == null ? null : first.vertex;
+        this.reason = first == null ? noOrigin : first.reason;
+        this.skew = Collections.unmodifiableList(skew);
+        this.cause = first == null ? null : first.cause;
+        this.evidence = first == null ? List.of() : first.evidence;
+        this.bottleneckSubtasks = first == null ? List.of() : first.bottleneckSubtasks;
+    }
+
+    private Diagnosis(JobGraph graph, List<PoolReading> readings, String noOrigin, List<String> skew) {
+        this(graph, readings, List.of(), noOrigin, skew);
+    }
+
+    /** What to do about the first origin's {@link #cause}, one line; empty without an origin. */
     public String advice() {
         return cause == null ? "" : cause.advice();
     }
@@ -99,15 +136,18 @@ public final class Diagnosis {
         }
 
         if (graph.vertices.isEmpty()) {
-            return new Diagnosis(graph, readings, null, "no Flink subtasks found in this JVM", skew, Why.NO_ORIGIN);
+            return new Diagnosis(graph, readings, "no Flink subtasks found in this JVM", skew);
         }
         if (graph.vertices.stream().allMatch(v -> v.subtasks.stream().allMatch(t -> t.backPressureLevel == null))) {
-            return new Diagnosis(graph, readings, null, "no subtask has a level (no agent metrics, and no"
-                    + " backpressured time before Flink 1.13): only the pool usages below tell", skew, Why.NO_ORIGIN);
+            return new Diagnosis(graph, readings, "no subtask has a level (no agent metrics, and no"
+                    + " backpressured time before Flink 1.13): only the pool usages below tell", skew);
         }
         if (graph.vertices.stream().noneMatch(Vertex::backpressured)) {
-            return new Diagnosis(graph, readings, null, "no vertex is backpressured", skew, Why.NO_ORIGIN);
+            return new Diagnosis(graph, readings, "no vertex is backpressured", skew);
         }
+        // Candidates: not backpressured, fed by a backpressured vertex (the article's rule). Of those,
+        // an origin is one its backpressured input is pressed by, edge by edge (see pressedBy).
+        Map<Vertex, List<Vertex>> candidates = new LinkedHashMap<>();
         for (Vertex vertex : graph.vertices) {
             if (vertex.backpressured()) {
                 continue;
@@ -116,11 +156,27 @@ public final class Diagnosis {
                     .sorted(Comparator.comparingInt((Vertex v) -> v.worst().levelCode).thenComparingDouble(Vertex::ratio)
                             .reversed())
                     .collect(Collectors.toList());
-            if (pressing.isEmpty()) {
-                continue;
+            if (!pressing.isEmpty()) {
+                candidates.put(vertex, pressing);
             }
-            return new Diagnosis(graph, readings, vertex, originReason(graph, vertex, pressing, readings), skew,
-                    why(vertex, pressing, readings, windowFull));
+        }
+        List<Origin> origins = new ArrayList<>();
+        candidates.forEach((vertex, pressing) -> {
+            List<Vertex> pressedBy = pressedBy(graph, vertex, pressing, readings);
+            if (!pressedBy.isEmpty()) {
+                origins.add(new Origin(vertex, originReason(graph, vertex, pressedBy, readings),
+                        why(vertex, pressedBy, readings, windowFull)));
+            }
+        });
+        if (origins.isEmpty() && !candidates.isEmpty()) {
+            // No candidate is pressing by the edges' evidence: the busiest one is the best guess.
+            Vertex busiest = candidates.keySet().stream().max(Comparator.comparingDouble(Diagnosis::busy)).orElseThrow();
+            List<Vertex> pressing = candidates.get(busiest);
+            origins.add(new Origin(busiest, originReason(graph, busiest, pressing, readings),
+                    why(busiest, pressing, readings, windowFull)));
+        }
+        if (!origins.isEmpty()) {
+            return new Diagnosis(graph, readings, origins, null, skew);
         }
         // Every backpressured vertex only feeds backpressured ones, down to the last one here.
         Vertex last = null;
@@ -138,7 +194,52 @@ public final class Diagnosis {
             reason = last.name + " is backpressured and no vertex after it is; its downstream may run in another"
                     + " JVM (TaskManager): run chokepoint there" + GUESSED;
         }
-        return new Diagnosis(graph, readings, null, reason, skew, Why.NO_ORIGIN);
+        return new Diagnosis(graph, readings, reason, skew);
+    }
+
+    /**
+     * The backpressured inputs of {@code vertex} that it presses on: an input feeding only it, or
+     * one of several downstream vertices (a fan-out) when it is that edge's slow receiver by the
+     * pools, or busy, or, none of the input's other downstream vertices being backpressured, slow
+     * receivers or busy, the busiest of them. A fast branch next to a slow one is no origin.
+     */
+    private static List<Vertex> pressedBy(JobGraph graph, Vertex vertex, List<Vertex> pressing,
+                                          List<PoolReading> readings) {
+        List<Vertex> result = new ArrayList<>();
+        for (Vertex input : pressing) {
+            List<Vertex> siblings = graph.downstreamOf(input);
+            if (siblings.size() <= 1 || presses(input, vertex, readings)) {
+                result.add(input);
+                continue;
+            }
+            boolean anotherPresses = siblings.stream()
+                    .anyMatch(s -> s != vertex && (s.backpressured() || presses(input, s, readings)));
+            Vertex busiest = siblings.stream().max(Comparator.comparingDouble(Diagnosis::busy)).orElseThrow();
+            if (!anotherPresses && busiest == vertex) {
+                result.add(input);
+            }
+        }
+        return result;
+    }
+
+    /** The edge's pools say its receiver is slow, or the receiver is busy. */
+    private static boolean presses(Vertex input, Vertex receiver, List<PoolReading> readings) {
+        if (busy(receiver) >= BOTTLENECK_BUSY) {
+            return true;
+        }
+        for (PoolReading reading : readings) {
+            if (reading.edge.upstream == input && reading.edge.downstream == receiver) {
+                return reading.verdict == PoolReading.Verdict.SLOW_RECEIVER
+                        || reading.verdict == PoolReading.Verdict.SOME_CHANNELS
+                        || reading.verdict == PoolReading.Verdict.MOST_OR_ALL_CHANNELS;
+            }
+        }
+        return false;
+    }
+
+    /** The busiest subtask's busy share, 0 when unknown. */
+    private static double busy(Vertex vertex) {
+        return nanToZero(vertex.max(t -> t.busyRatio));
     }
 
     static final String GUESSED = " (job order guessed: the agent does not report the job topology)";
@@ -176,7 +277,6 @@ public final class Diagnosis {
 
     /** The origin's cause, evidence and bottleneck subtasks. */
     private static final class Why {
-        static final Why NO_ORIGIN = new Why(null, List.of(), List.of());
 
         final Cause cause;
         final List<String> evidence;

@@ -74,6 +74,16 @@ public final class JobGraph {
         return result;
     }
 
+    public List<Vertex> downstreamOf(Vertex vertex) {
+        List<Vertex> result = new ArrayList<>();
+        for (Edge edge : edges) {
+            if (edge.upstream == vertex) {
+                result.add(edge.downstream);
+            }
+        }
+        return result;
+    }
+
     private static JobGraph fromTopology(List<Vertex> byName) {
         List<Edge> edges = new ArrayList<>();
         Set<String> feedsOthers = new LinkedHashSet<>();

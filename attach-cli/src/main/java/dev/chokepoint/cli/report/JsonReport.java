@@ -47,78 +47,109 @@ public final class JsonReport {
                 json.writeStringField(StatusJson.JOB_STATE, cluster.jobState);
                 strings(json, StatusJson.NOTES, cluster.notes);
             }
-            json.writeArrayFieldStart(StatusJson.VERTICES);
-            for (Vertex vertex : snapshot.diagnosis.graph.vertices) {
-                json.writeStartObject();
-                json.writeStringField(StatusJson.NAME, vertex.name);
-                string(json, StatusJson.BACKPRESSURE_LEVEL, vertex.level());
-                number(json, StatusJson.RATIO, vertex.ratio());
-                json.writeArrayFieldStart(StatusJson.SUBTASKS);
-                for (TaskSnapshot task : vertex.subtasks) {
+            if (snapshot.jobs.size() == 1) {
+                Snapshot.Job job = snapshot.jobs.get(0);
+                if (cluster == null && !job.id.isEmpty()) {
+                    json.writeStringField(StatusJson.JOB, job.name);
+                    json.writeStringField(StatusJson.JOB_ID, job.id);
+                }
+                writeJob(json, job.diagnosis, cluster != null);
+            } else {
+                // A shared TaskManager: one object per job, each with its own vertices and origins.
+                json.writeArrayFieldStart(StatusJson.JOBS);
+                for (Snapshot.Job job : snapshot.jobs) {
                     json.writeStartObject();
-                    json.writeNumberField(StatusJson.SUBTASK, task.subtask);
-                    json.writeStringField(StatusJson.THREAD, task.thread);
-                    string(json, StatusJson.BACKPRESSURE_LEVEL, task.backPressureLevel);
-                    number(json, StatusJson.RATIO, task.backPressureRatio);
-                    number(json, StatusJson.HARD_RATIO, task.hardBackPressureRatio);
-                    number(json, StatusJson.SOFT_RATIO, task.softBackPressureRatio);
-                    number(json, StatusJson.IDLE_RATIO, task.idleRatio);
-                    number(json, StatusJson.BUSY_RATIO, task.busyRatio);
-                    number(json, StatusJson.OUT_POOL_USAGE, task.outPoolUsage);
-                    number(json, StatusJson.IN_POOL_USAGE, task.inPoolUsage);
-                    number(json, StatusJson.FLOATING_BUFFERS_USAGE, task.floatingBuffersUsage);
-                    number(json, StatusJson.EXCLUSIVE_BUFFERS_USAGE, task.exclusiveBuffersUsage);
-                    number(json, StatusJson.BACK_PRESSURED_TIME_MS_PER_SECOND, task.backPressuredTimeMsPerSecond);
-                    number(json, StatusJson.CPU_RATIO, task.cpuRatio);
-                    number(json, StatusJson.GC_RATIO, task.gcRatio);
-                    number(json, StatusJson.LOCK_RATIO, task.lockRatio);
-                    number(json, StatusJson.IO_RATIO, task.ioRatio);
-                    number(json, StatusJson.SLEEP_RATIO, task.sleepRatio);
-                    number(json, StatusJson.EXTERNAL_WAIT_RATIO, task.externalWaitRatio);
-                    number(json, StatusJson.OTHER_BUSY_RATIO, task.otherBusyRatio);
-                    string(json, StatusJson.CAUSE, task.cause == null ? null : task.cause.name());
-                    string(json, StatusJson.LOCK_OWNER, task.lockOwner == null || task.lockOwner.isEmpty()
-                            ? null : task.lockOwner);
-                    strings(json, StatusJson.HOT_FRAMES, task.hotFrames);
-                    if (task.recordsIn < 0) {
-                        json.writeNullField(StatusJson.RECORDS_IN);
-                    } else {
-                        json.writeNumberField(StatusJson.RECORDS_IN, task.recordsIn);
-                    }
-                    if (cluster != null) {
-                        // Only a job read across TaskManagers has them: one JVM's output keeps its shape.
-                        string(json, StatusJson.TASK_MANAGER, task.taskManager);
-                        string(json, StatusJson.HOST, task.host);
-                        string(json, StatusJson.JUDGED_BY, task.judgedBy);
-                    }
+                    json.writeStringField(StatusJson.NAME, job.name);
+                    json.writeStringField(StatusJson.ID, job.id);
+                    writeJob(json, job.diagnosis, cluster != null);
                     json.writeEndObject();
                 }
                 json.writeEndArray();
-                json.writeEndObject();
             }
-            json.writeEndArray();
-            json.writeObjectFieldStart(StatusJson.ORIGIN);
-            Vertex origin = snapshot.diagnosis.origin;
-            if (origin == null) {
-                json.writeNullField(StatusJson.VERTEX);
-            } else {
-                json.writeStringField(StatusJson.VERTEX, origin.name);
-            }
-            json.writeStringField(StatusJson.REASON, snapshot.diagnosis.reason);
-            Diagnosis diagnosis = snapshot.diagnosis;
-            string(json, StatusJson.CAUSE, diagnosis.cause == null ? null : diagnosis.cause.name());
-            strings(json, StatusJson.EVIDENCE, diagnosis.evidence);
-            json.writeArrayFieldStart(StatusJson.SUBTASKS);
-            for (int subtask : diagnosis.bottleneckSubtasks) {
-                json.writeNumber(subtask);
-            }
-            json.writeEndArray();
-            json.writeEndObject();
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /** {@code vertices}, {@code origin} (the first, as before) and {@code origins} (every one) of one job. */
+    private static void writeJob(JsonGenerator json, Diagnosis diagnosis, boolean placed) throws IOException {
+        json.writeArrayFieldStart(StatusJson.VERTICES);
+        for (Vertex vertex : diagnosis.graph.vertices) {
+            json.writeStartObject();
+            json.writeStringField(StatusJson.NAME, vertex.name);
+            string(json, StatusJson.BACKPRESSURE_LEVEL, vertex.level());
+            number(json, StatusJson.RATIO, vertex.ratio());
+            json.writeArrayFieldStart(StatusJson.SUBTASKS);
+            for (TaskSnapshot task : vertex.subtasks) {
+                json.writeStartObject();
+                json.writeNumberField(StatusJson.SUBTASK, task.subtask);
+                json.writeStringField(StatusJson.THREAD, task.thread);
+                string(json, StatusJson.BACKPRESSURE_LEVEL, task.backPressureLevel);
+                number(json, StatusJson.RATIO, task.backPressureRatio);
+                number(json, StatusJson.HARD_RATIO, task.hardBackPressureRatio);
+                number(json, StatusJson.SOFT_RATIO, task.softBackPressureRatio);
+                number(json, StatusJson.IDLE_RATIO, task.idleRatio);
+                number(json, StatusJson.BUSY_RATIO, task.busyRatio);
+                number(json, StatusJson.OUT_POOL_USAGE, task.outPoolUsage);
+                number(json, StatusJson.IN_POOL_USAGE, task.inPoolUsage);
+                number(json, StatusJson.FLOATING_BUFFERS_USAGE, task.floatingBuffersUsage);
+                number(json, StatusJson.EXCLUSIVE_BUFFERS_USAGE, task.exclusiveBuffersUsage);
+                number(json, StatusJson.BACK_PRESSURED_TIME_MS_PER_SECOND, task.backPressuredTimeMsPerSecond);
+                number(json, StatusJson.CPU_RATIO, task.cpuRatio);
+                number(json, StatusJson.GC_RATIO, task.gcRatio);
+                number(json, StatusJson.LOCK_RATIO, task.lockRatio);
+                number(json, StatusJson.IO_RATIO, task.ioRatio);
+                number(json, StatusJson.SLEEP_RATIO, task.sleepRatio);
+                number(json, StatusJson.EXTERNAL_WAIT_RATIO, task.externalWaitRatio);
+                number(json, StatusJson.OTHER_BUSY_RATIO, task.otherBusyRatio);
+                string(json, StatusJson.CAUSE, task.cause == null ? null : task.cause.name());
+                string(json, StatusJson.LOCK_OWNER, task.lockOwner == null || task.lockOwner.isEmpty()
+                        ? null : task.lockOwner);
+                strings(json, StatusJson.HOT_FRAMES, task.hotFrames);
+                if (task.recordsIn < 0) {
+                    json.writeNullField(StatusJson.RECORDS_IN);
+                } else {
+                    json.writeNumberField(StatusJson.RECORDS_IN, task.recordsIn);
+                }
+                if (placed) {
+                    // Only a job read across TaskManagers has them: one JVM's output keeps its shape.
+                    string(json, StatusJson.TASK_MANAGER, task.taskManager);
+                    string(json, StatusJson.HOST, task.host);
+                    string(json, StatusJson.JUDGED_BY, task.judgedBy);
+                }
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeFieldName(StatusJson.ORIGIN);
+        writeOrigin(json, diagnosis.origins.isEmpty() ? null : diagnosis.origins.get(0), diagnosis.reason);
+        json.writeArrayFieldStart(StatusJson.ORIGINS);
+        for (Diagnosis.Origin origin : diagnosis.origins) {
+            writeOrigin(json, origin, origin.reason);
+        }
+        json.writeEndArray();
+    }
+
+    private static void writeOrigin(JsonGenerator json, Diagnosis.Origin origin, String reason) throws IOException {
+        json.writeStartObject();
+        if (origin == null) {
+            json.writeNullField(StatusJson.VERTEX);
+        } else {
+            json.writeStringField(StatusJson.VERTEX, origin.vertex.name);
+        }
+        json.writeStringField(StatusJson.REASON, reason);
+        string(json, StatusJson.CAUSE, origin == null ? null : origin.cause.name());
+        strings(json, StatusJson.EVIDENCE, origin == null ? List.of() : origin.evidence);
+        json.writeArrayFieldStart(StatusJson.SUBTASKS);
+        for (int subtask : origin == null ? List.<Integer>of() : origin.bottleneckSubtasks) {
+            json.writeNumber(subtask);
+        }
+        json.writeEndArray();
+        json.writeEndObject();
     }
 
     private static void string(JsonGenerator json, String field, String value) throws IOException {

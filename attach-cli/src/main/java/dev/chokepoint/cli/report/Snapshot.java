@@ -3,8 +3,12 @@ package dev.chokepoint.cli.report;
 import dev.chokepoint.cli.jmx.AgentSettings;
 import dev.chokepoint.cli.jmx.TaskSnapshot;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One reading: of a JVM's Chokepoint MBeans, or of a whole job through Flink's REST API
@@ -18,6 +22,12 @@ public final class Snapshot {
     /** The agent's settings at the time of the reading: the window's size, the level thresholds. */
     public final AgentSettings settings;
     public final List<TaskSnapshot> tasks;
+    /**
+     * The jobs read, by name then id, each with its own diagnosis: one in a JVM that runs one job
+     * (or threads of no Flink job), several in a shared session TaskManager.
+     */
+    public final List<Job> jobs;
+    /** The only job's diagnosis; with several jobs, the first one's (see {@link #jobs}). */
     public final Diagnosis diagnosis;
     /** The job and REST API read; null for a JVM read over JMX. */
     public final ClusterSource cluster;
@@ -39,7 +49,39 @@ public final class Snapshot {
         this.timestampMillis = timestampMillis;
         this.settings = settings;
         this.tasks = Collections.unmodifiableList(tasks);
-        this.diagnosis = Diagnosis.of(tasks, windowFull());
+        this.jobs = Job.of(tasks, windowFull());
+        this.diagnosis = jobs.get(0).diagnosis;
+    }
+
+    /** The subtasks of one Flink job, and where its backpressure comes from. */
+    public static final class Job {
+        /** Empty when the subtasks do not say (threads of no Flink job, an older agent, a REST reading). */
+        public final String name;
+        public final String id;
+        public final List<TaskSnapshot> tasks;
+        public final Diagnosis diagnosis;
+
+        private Job(String name, String id, List<TaskSnapshot> tasks, boolean windowFull) {
+            this.name = name;
+            this.id = id;
+            this.tasks = Collections.unmodifiableList(tasks);
+            this.diagnosis = Diagnosis.of(tasks, windowFull);
+        }
+
+        /** Never empty: without subtasks, one job of none. */
+        static List<Job> of(List<TaskSnapshot> tasks, boolean windowFull) {
+            Map<String, List<TaskSnapshot>> byId = new LinkedHashMap<>();
+            for (TaskSnapshot task : tasks) {
+                byId.computeIfAbsent(task.jobId, id -> new ArrayList<>()).add(task);
+            }
+            List<Job> jobs = new ArrayList<>();
+            byId.forEach((id, subtasks) -> jobs.add(new Job(subtasks.get(0).job, id, subtasks, windowFull)));
+            if (jobs.isEmpty()) {
+                jobs.add(new Job("", "", List.of(), windowFull));
+            }
+            jobs.sort(Comparator.comparing((Job j) -> j.name).thenComparing(j -> j.id));
+            return Collections.unmodifiableList(jobs);
+        }
     }
 
     /** The fewest samples any subtask has (0 without subtasks). */

@@ -47,12 +47,30 @@ public final class TableReport {
             lines.add(bold("Chokepoint - job " + cluster.jobName + " (" + cluster.jobId + ", " + cluster.jobState + ")"));
             lines.add(dim("Flink REST API " + cluster.url + ", every TaskManager; metrics as the JobManager last fetched them"));
         }
-        lines.add("");
-        Diagnosis diagnosis = snapshot.diagnosis;
-        if (diagnosis.graph.vertices.isEmpty()) {
+        if (snapshot.tasks.isEmpty()) {
+            lines.add("");
             lines.add("  no Flink subtasks in this JVM (yet): the agent finds task threads at its next tick");
             return lines;
         }
+        boolean placed = snapshot.tasks.stream().anyMatch(t -> t.taskManager != null || t.host != null);
+        for (Snapshot.Job job : snapshot.jobs) {
+            lines.add("");
+            if (snapshot.jobs.size() > 1) {
+                // A shared TaskManager: each job its own table and origins.
+                lines.add(bold("Job " + (job.name.isEmpty() ? "(no name)" : job.name) + " (" + job.id + ")"));
+            }
+            renderJob(lines, job.diagnosis, placed, cluster);
+        }
+        lines.add("");
+        lines.add(dim("ratio = (hard + soft) samples / samples: hard = blocked in a buffer request, soft = waiting"
+                + " for work with an output pool full" + (snapshot.tasks.stream().noneMatch(t -> BY_FLINK.equals(t.judgedBy))
+                ? "" : " (judged by Flink: its backPressuredTimeMsPerSecond / 1000)") + ";  " + thresholds(snapshot.settings) + ";"
+                + "  pool usage high >= " + Math.round(PoolReading.HIGH * 100) + "%"));
+        return lines;
+    }
+
+    /** One job's vertex table and where its backpressure comes from. */
+    private void renderJob(List<String> lines, Diagnosis diagnosis, boolean placed, ClusterSource cluster) {
         int width = FIRST_COLUMN.length();
         for (Vertex vertex : diagnosis.graph.vertices) {
             width = Math.max(width, vertex.name.length());
@@ -60,7 +78,6 @@ public final class TableReport {
                 width = Math.max(width, subtaskLabel(task).length());
             }
         }
-        boolean placed = snapshot.tasks.stream().anyMatch(t -> t.taskManager != null || t.host != null);
         int causeWidth = "EXTERNAL_WAIT".length();
         lines.add(dim(pad(FIRST_COLUMN, width) + "  " + (placed ? pad(COLUMNS, COLUMNS.length() + causeWidth - 5)
                 + "  " + PLACEMENT_COLUMNS : COLUMNS)));
@@ -86,14 +103,15 @@ public final class TableReport {
             order.append(i == 0 ? "" : " -> ").append(vertex.name).append(' ').append(level(vertex.level()).trim());
         }
         lines.add(order.toString());
-        if (diagnosis.origin != null) {
+        for (Diagnosis.Origin origin : diagnosis.origins) {
             // The reason first, as before: scripts and tests look for "origin: <name> - <name> is not backpressured".
-            // The cause and its evidence are the next line's, not repeated here.
-            lines.add("  origin: " + red(diagnosis.origin.name) + " - " + diagnosis.reason);
-            lines.add("  why: " + red(diagnosis.cause.name()) + (diagnosis.evidence.isEmpty() ? ""
-                    : ": " + String.join("; ", diagnosis.evidence)));
-            lines.add("  what to do: " + diagnosis.advice());
-        } else {
+            // The cause and its evidence are the next line's, not repeated here. One block per bottleneck.
+            lines.add("  origin: " + red(origin.vertex.name) + " - " + origin.reason);
+            lines.add("  why: " + red(origin.cause.name()) + (origin.evidence.isEmpty() ? ""
+                    : ": " + String.join("; ", origin.evidence)));
+            lines.add("  what to do: " + origin.advice());
+        }
+        if (diagnosis.origins.isEmpty()) {
             lines.add("  origin: none - " + diagnosis.reason);
         }
         if (cluster != null) {
@@ -114,12 +132,6 @@ public final class TableReport {
             lines.add(dim("      table 1: " + reading.table1));
             lines.add(dim("      table 2: " + reading.table2));
         }
-        lines.add("");
-        lines.add(dim("ratio = (hard + soft) samples / samples: hard = blocked in a buffer request, soft = waiting"
-                + " for work with an output pool full" + (snapshot.tasks.stream().noneMatch(t -> BY_FLINK.equals(t.judgedBy))
-                ? "" : " (judged by Flink: its backPressuredTimeMsPerSecond / 1000)") + ";  " + thresholds(snapshot.settings) + ";"
-                + "  pool usage high >= " + Math.round(PoolReading.HIGH * 100) + "%"));
-        return lines;
     }
 
     /** The level thresholds the agent in the target applies, as Flink's web UI words them. */

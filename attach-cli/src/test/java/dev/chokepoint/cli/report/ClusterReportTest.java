@@ -38,7 +38,7 @@ class ClusterReportTest {
 
         assertEquals(List.of(StatusJson.PID, StatusJson.AGENT_VERSION, StatusJson.TIMESTAMP, StatusJson.REST,
                 StatusJson.JOB_ID, StatusJson.JOB, StatusJson.JOB_STATE, StatusJson.NOTES, StatusJson.VERTICES,
-                StatusJson.ORIGIN), new ArrayList<>(json.keySet()));
+                StatusJson.ORIGIN, StatusJson.ORIGINS), new ArrayList<>(json.keySet()));
         assertNull(json.get(StatusJson.PID), "no one JVM");
         assertEquals("http://jm:8081", json.get(StatusJson.REST));
         assertEquals("orders", json.get(StatusJson.JOB));

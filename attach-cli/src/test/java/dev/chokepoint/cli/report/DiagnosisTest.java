@@ -69,12 +69,62 @@ class DiagnosisTest {
                 task("Sink: 2", 0, 1).ratio(0).in(0, 0, 0).dataSets(List.of(), List.of("b")).build());
         Diagnosis diagnosis = Diagnosis.of(tasks);
 
-        // A comes first by name, and is an origin candidate by the samples; the pools say B is the slow one.
-        assertEquals("A", diagnosis.origin.name);
+        // A comes first by name and is an origin candidate by the samples; the pools (and B's busy time) say
+        // B is the slow one, and A, idle, is no origin.
+        assertEquals("B", diagnosis.origin.name);
+        assertEquals(List.of("B"), diagnosis.origins.stream().map(o -> o.vertex.name).collect(Collectors.toList()));
         PoolReading toB = reading(diagnosis, "Source: S", "B");
         assertEquals(PoolReading.Verdict.MOST_OR_ALL_CHANNELS, toB.verdict);
         assertTrue(toB.receiverSlow());
         assertEquals(PoolReading.Verdict.NETWORK_BOTTLENECK, reading(diagnosis, "Source: S", "A").verdict);
+    }
+
+    /** parse -> {alpha, zulu}: all channels local (a MiniCluster), so the input pools read 0 and only the busy time tells. */
+    private static List<TaskSnapshot> fanOut(double alphaBusy, double zuluBusy, double alphaRatio) {
+        return List.of(
+                task("Source: S", 0, 1).ratio(0.9).out(1.0).dataSets(List.of("s"), List.of()).build(),
+                task("Parse", 0, 1).ratio(0.9).busy(0.05).out(1.0).in(0, 0, 0).dataSets(List.of("p"), List.of("s")).build(),
+                task("Sink: alpha", 0, 1).ratio(alphaRatio).busy(alphaBusy).in(0, 0, 0).dataSets(List.of(), List.of("p")).build(),
+                task("Sink: zulu", 0, 1).ratio(0).busy(zuluBusy).in(0, 0, 0).dataSets(List.of(), List.of("p")).build());
+    }
+
+    @Test
+    void aFanOutsOriginIsTheSlowBranchNotTheFirstByName() {
+        Diagnosis diagnosis = Diagnosis.of(fanOut(0.02, 0.97, 0));
+
+        assertEquals(List.of("Sink: zulu"), diagnosis.origins.stream().map(o -> o.vertex.name).collect(Collectors.toList()));
+        assertEquals("Sink: zulu", diagnosis.origin.name);
+        assertTrue(diagnosis.reason.startsWith("Sink: zulu is not backpressured"), diagnosis.reason);
+    }
+
+    @Test
+    void twoSlowBranchesAreTwoOrigins() {
+        Diagnosis diagnosis = Diagnosis.of(fanOut(0.95, 0.97, 0));
+
+        assertEquals(List.of("Sink: alpha", "Sink: zulu"),
+                diagnosis.origins.stream().map(o -> o.vertex.name).collect(Collectors.toList()));
+        assertEquals(Cause.CPU, diagnosis.origins.get(1).cause);
+    }
+
+    @Test
+    void noBranchBusyTheBusiestIsTheBestGuess() {
+        Diagnosis diagnosis = Diagnosis.of(fanOut(0.10, 0.30, 0));
+
+        assertEquals(List.of("Sink: zulu"), diagnosis.origins.stream().map(o -> o.vertex.name).collect(Collectors.toList()));
+    }
+
+    @Test
+    void aFastBranchNextToABackpressuredOneIsNoOrigin() {
+        // parse -> {alpha (fast), zulu -> slow}: zulu is backpressured by its own downstream, which is the origin
+        List<TaskSnapshot> tasks = List.of(
+                task("Source: S", 0, 1).ratio(0.9).out(1.0).dataSets(List.of("s"), List.of()).build(),
+                task("Parse", 0, 1).ratio(0.9).busy(0.05).out(1.0).in(0, 0, 0).dataSets(List.of("p"), List.of("s")).build(),
+                task("alpha", 0, 1).ratio(0).busy(0.02).in(0, 0, 0).dataSets(List.of(), List.of("p")).build(),
+                task("zulu", 0, 1).ratio(0.9).busy(0.05).out(1.0).in(0, 0, 0).dataSets(List.of("z"), List.of("p")).build(),
+                task("Sink: slow", 0, 1).ratio(0).busy(0.99).in(0, 0, 0).dataSets(List.of(), List.of("z")).build());
+        Diagnosis diagnosis = Diagnosis.of(tasks);
+
+        assertEquals(List.of("Sink: slow"), diagnosis.origins.stream().map(o -> o.vertex.name).collect(Collectors.toList()));
     }
 
     @Test

@@ -26,12 +26,42 @@ class JsonReportTest {
     }
 
     @Test
+    void severalJobsAreGroupedEachWithItsVerticesAndOrigins() throws IOException {
+        String a = "aaaaaaaa000000000000000000000001";
+        String b = "bbbbbbbb000000000000000000000002";
+        Snapshot shared = new Snapshot(42, "0.1.0-test", 1700000000000L, AgentSettings.DEFAULTS, List.of(
+                task("Parse", 0, 1).ratio(0.9).out(1.0).job("Orders", a).dataSets(List.of("pa"), List.of()).build(),
+                task("Sink: Out", 0, 1).ratio(0).busy(0.97).in(0, 0, 0).job("Orders", a).dataSets(List.of(), List.of("pa")).build(),
+                task("Parse", 0, 1).ratio(0).busy(0.01).out(0).job("Orders", b).dataSets(List.of("pb"), List.of()).build(),
+                task("Sink: Out", 0, 1).ratio(0).busy(0.01).in(0, 0, 0).job("Orders", b).dataSets(List.of(), List.of("pb")).build()));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json = (Map<String, Object>) parse(JsonReport.render(shared));
+
+        assertEquals(List.of(StatusJson.PID, StatusJson.AGENT_VERSION, StatusJson.TIMESTAMP, StatusJson.JOBS),
+                new ArrayList<>(json.keySet()), "no top-level vertices/origin with several jobs");
+        List<?> jobs = (List<?>) json.get(StatusJson.JOBS);
+        assertEquals(2, jobs.size());
+        Map<?, ?> first = (Map<?, ?>) jobs.get(0);
+        Map<?, ?> second = (Map<?, ?>) jobs.get(1);
+        assertEquals(List.of(StatusJson.NAME, StatusJson.ID, StatusJson.VERTICES, StatusJson.ORIGIN, StatusJson.ORIGINS),
+                new ArrayList<>(first.keySet()));
+        assertEquals(a, first.get(StatusJson.ID));
+        assertEquals("Orders", first.get(StatusJson.NAME));
+        assertEquals("Sink: Out", ((Map<?, ?>) first.get(StatusJson.ORIGIN)).get(StatusJson.VERTEX));
+        assertEquals(1, ((List<?>) first.get(StatusJson.ORIGINS)).size());
+        assertEquals(b, second.get(StatusJson.ID));
+        assertNull(((Map<?, ?>) second.get(StatusJson.ORIGIN)).get(StatusJson.VERTEX), "job B has no backpressure");
+        assertEquals(List.of(), second.get(StatusJson.ORIGINS));
+        assertEquals(2, ((List<?>) second.get(StatusJson.VERTICES)).size(), "B's own Parse and Sink, not merged with A's");
+    }
+
+    @Test
     void theIssuesShapeWithNanAsNull() throws IOException {
         @SuppressWarnings("unchecked")
         Map<String, Object> json = (Map<String, Object>) parse(JsonReport.render(sourceAndMap()));
 
         assertEquals(List.of(StatusJson.PID, StatusJson.AGENT_VERSION, StatusJson.TIMESTAMP, StatusJson.VERTICES,
-                StatusJson.ORIGIN), new ArrayList<>(json.keySet()));
+                StatusJson.ORIGIN, StatusJson.ORIGINS), new ArrayList<>(json.keySet()));
         assertEquals(42L, json.get(StatusJson.PID));
         assertEquals("0.1.0-test", json.get(StatusJson.AGENT_VERSION));
         assertEquals(1700000000000L, json.get(StatusJson.TIMESTAMP));
@@ -142,7 +172,11 @@ class JsonReportTest {
                 + "\"origin\":{\"vertex\":\"Map\",\"reason\":\"Map is not backpressured (OK 0.00) but its input Source: S"
                 + " is (HIGH 0.75); it is busy 90% of the time; pools: input usages all 0 (local channels only): the pools"
                 + " cannot tell, the samples do (job order guessed: the agent does not report the job topology)\","
-                + "\"cause\":\"CPU\",\"evidence\":[\"busy 90%: CPU 90%\"],\"subtasks\":[0]}}",
+                + "\"cause\":\"CPU\",\"evidence\":[\"busy 90%: CPU 90%\"],\"subtasks\":[0]},"
+                + "\"origins\":[{\"vertex\":\"Map\",\"reason\":\"Map is not backpressured (OK 0.00) but its input Source: S"
+                + " is (HIGH 0.75); it is busy 90% of the time; pools: input usages all 0 (local channels only): the pools"
+                + " cannot tell, the samples do (job order guessed: the agent does not report the job topology)\","
+                + "\"cause\":\"CPU\",\"evidence\":[\"busy 90%: CPU 90%\"],\"subtasks\":[0]}]}",
                 JsonReport.render(sourceAndMap()));
     }
 

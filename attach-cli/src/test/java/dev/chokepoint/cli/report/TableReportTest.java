@@ -26,6 +26,25 @@ class TableReportTest {
     }
 
     @Test
+    void severalJobsEachHaveTheirTableAndTheirOrigins() {
+        String a = "aaaaaaaa000000000000000000000001";
+        String b = "bbbbbbbb000000000000000000000002";
+        List<String> lines = render(AgentSettings.DEFAULTS, List.of(
+                task("Parse", 0, 1).ratio(0.9).out(1.0).job("Orders", a).dataSets(List.of("pa"), List.of()).build(),
+                task("Sink: alpha", 0, 1).ratio(0).busy(0.96).in(0, 0, 0).job("Orders", a).dataSets(List.of(), List.of("pa")).build(),
+                task("Sink: zulu", 0, 1).ratio(0).busy(0.97).in(0, 0, 0).job("Orders", a).dataSets(List.of(), List.of("pa")).build(),
+                task("Parse", 0, 1).ratio(0).busy(0.01).out(0).job("Orders", b).dataSets(List.of("pb"), List.of()).build(),
+                task("Sink: alpha", 0, 1).ratio(0).busy(0.01).in(0, 0, 0).job("Orders", b).dataSets(List.of(), List.of("pb")).build()));
+
+        assertEquals(List.of("Job Orders (" + a + ")", "Job Orders (" + b + ")"),
+                lines.stream().filter(l -> l.startsWith("Job ")).collect(java.util.stream.Collectors.toList()));
+        List<String> origins = lines.stream().filter(l -> l.startsWith("  origin: "))
+                .map(l -> l.substring(0, l.indexOf(" - "))).collect(java.util.stream.Collectors.toList());
+        assertEquals(List.of("  origin: Sink: alpha", "  origin: Sink: zulu", "  origin: none"), origins, String.join("\n", lines));
+        assertEquals(2, lines.stream().filter(l -> l.startsWith("  Parse (1/1)#0")).count(), "two Parse subtasks, one per job");
+    }
+
+    @Test
     void theLegendShowsTheThresholdsOfTheAgentInTheTarget() {
         String legend = last(render(new AgentSettings(100, 50, 0.2, 0.7), SOURCE_AND_MAP));
         assertTrue(legend.contains(";  OK <= 0.20 < LOW <= 0.70 < HIGH;  "), legend);

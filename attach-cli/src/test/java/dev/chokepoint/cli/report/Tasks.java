@@ -40,6 +40,9 @@ final class Tasks {
         long recordsIn = -1;
         TaskSnapshot.Placement placement;
 
+        String jobName = "";
+        String jobId = "";
+
         Builder(String vertex, int subtask, int parallelism) {
             this.vertex = vertex;
             this.subtask = subtask;
@@ -113,6 +116,13 @@ final class Tasks {
             return this;
         }
 
+        /** The Flink job it belongs to, as the agent's Job and JobId attributes say. */
+        Builder job(String name, String id) {
+            this.jobName = name;
+            this.jobId = id;
+            return this;
+        }
+
         /** Where it runs and what judged it: a subtask of a job read through Flink's REST API. */
         Builder on(String taskManager, String host, String judgedBy) {
             this.placement = new TaskSnapshot.Placement(taskManager, host, judgedBy);
@@ -142,7 +152,8 @@ final class Tasks {
                     produced, consumed,
                     new TaskSnapshot.BusyCauses(split[0], split[1], split[2], split[3], split[4], split[5], split[6], own,
                             lockOwner, lockClass, hotFrames, recordsIn),
-                    placement != null ? placement : new TaskSnapshot.Placement(null, null, TaskSnapshot.Placement.BY_AGENT));
+                    placement != null ? placement : new TaskSnapshot.Placement(null, null, TaskSnapshot.Placement.BY_AGENT),
+                    jobName, jobId);
         }
     }
 }
