@@ -11,6 +11,11 @@ public final class StatusJson {
     public static final String PID = "pid";
     public static final String AGENT_VERSION = "agentVersion";
     public static final String TIMESTAMP = "timestamp";
+    /**
+     * False while any subtask has fewer samples than the window (right after an attach): its ratios,
+     * levels and the origin's cause are provisional. Always true for a job read through the REST API.
+     */
+    public static final String WINDOW_FULL = "windowFull";
     public static final String VERTICES = "vertices";
     public static final String ORIGIN = "origin";
     /** Every origin of a job (one per bottleneck: per branch of a fan-out, per slow operator), each shaped as {@link #ORIGIN}. */
@@ -35,6 +40,8 @@ public final class StatusJson {
     // a subtask (also BACKPRESSURE_LEVEL and RATIO)
     public static final String SUBTASK = "subtask";
     public static final String THREAD = "thread";
+    /** Samples in the subtask's window so far (the window's size once full); null for a job read through the REST API. */
+    public static final String SAMPLES = "samples";
     public static final String HARD_RATIO = "hardRatio";
     public static final String SOFT_RATIO = "softRatio";
     public static final String IDLE_RATIO = "idleRatio";

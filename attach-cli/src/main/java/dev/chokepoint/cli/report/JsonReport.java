@@ -40,6 +40,7 @@ public final class JsonReport {
                 json.writeStringField(StatusJson.AGENT_VERSION, snapshot.agentVersion);
             }
             json.writeNumberField(StatusJson.TIMESTAMP, snapshot.timestampMillis);
+            json.writeBooleanField(StatusJson.WINDOW_FULL, snapshot.windowFull());
             if (cluster != null) {
                 json.writeStringField(StatusJson.REST, cluster.url);
                 json.writeStringField(StatusJson.JOB_ID, cluster.jobId);
@@ -86,6 +87,11 @@ public final class JsonReport {
                 json.writeStartObject();
                 json.writeNumberField(StatusJson.SUBTASK, task.subtask);
                 json.writeStringField(StatusJson.THREAD, task.thread);
+                if (placed) {
+                    json.writeNullField(StatusJson.SAMPLES); // the REST API has no sample counts
+                } else {
+                    json.writeNumberField(StatusJson.SAMPLES, task.samples);
+                }
                 string(json, StatusJson.BACKPRESSURE_LEVEL, task.backPressureLevel);
                 number(json, StatusJson.RATIO, task.backPressureRatio);
                 number(json, StatusJson.HARD_RATIO, task.hardBackPressureRatio);

@@ -148,7 +148,8 @@ public final class TableReport {
         int min = snapshot.minSamples();
         return min >= samples
                 ? "window " + samples + "/" + samples + " samples"
-                : "window " + min + "/" + samples + " samples (warming up: levels are provisional)";
+                : "window " + min + "/" + samples + " samples (warming up: " + min + " of " + samples
+                        + " samples, levels are provisional)";
     }
 
     private static String subtaskLabel(TaskSnapshot task) {

@@ -36,7 +36,7 @@ class ClusterReportTest {
     void theJsonNamesTheJobAndWhereEachSubtaskRuns() throws IOException {
         Map<?, ?> json = (Map<?, ?>) parse(JsonReport.render(twoTaskManagers()));
 
-        assertEquals(List.of(StatusJson.PID, StatusJson.AGENT_VERSION, StatusJson.TIMESTAMP, StatusJson.REST,
+        assertEquals(List.of(StatusJson.PID, StatusJson.AGENT_VERSION, StatusJson.TIMESTAMP, StatusJson.WINDOW_FULL, StatusJson.REST,
                 StatusJson.JOB_ID, StatusJson.JOB, StatusJson.JOB_STATE, StatusJson.NOTES, StatusJson.VERTICES,
                 StatusJson.ORIGIN, StatusJson.ORIGINS), new ArrayList<>(json.keySet()));
         assertNull(json.get(StatusJson.PID), "no one JVM");

@@ -26,6 +26,19 @@ class JsonReportTest {
     }
 
     @Test
+    void aReadingRightAfterAnAttachIsMarkedAsNotFull() throws IOException {
+        Snapshot warming = new Snapshot(42, "0.1.0-test", 1700000000000L, new AgentSettings(40, 50, 0.1, 0.5), List.of(
+                task("Map", 0, 1).ratio(0).busy(0.9).samples(40).build(),
+                task("Source: S", 0, 1).ratio(0.75).out(1.0).samples(7).build()));
+        Map<?, ?> json = (Map<?, ?>) parse(JsonReport.render(warming));
+
+        assertEquals(false, json.get(StatusJson.WINDOW_FULL));
+        Map<?, ?> source = (Map<?, ?>) ((List<?>) json.get(StatusJson.VERTICES)).get(0);
+        assertEquals(7L, ((Map<?, ?>) ((List<?>) source.get(StatusJson.SUBTASKS)).get(0)).get(StatusJson.SAMPLES));
+        assertEquals(true, ((Map<?, ?>) parse(JsonReport.render(sourceAndMap()))).get(StatusJson.WINDOW_FULL));
+    }
+
+    @Test
     void severalJobsAreGroupedEachWithItsVerticesAndOrigins() throws IOException {
         String a = "aaaaaaaa000000000000000000000001";
         String b = "bbbbbbbb000000000000000000000002";
@@ -37,7 +50,7 @@ class JsonReportTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> json = (Map<String, Object>) parse(JsonReport.render(shared));
 
-        assertEquals(List.of(StatusJson.PID, StatusJson.AGENT_VERSION, StatusJson.TIMESTAMP, StatusJson.JOBS),
+        assertEquals(List.of(StatusJson.PID, StatusJson.AGENT_VERSION, StatusJson.TIMESTAMP, StatusJson.WINDOW_FULL, StatusJson.JOBS),
                 new ArrayList<>(json.keySet()), "no top-level vertices/origin with several jobs");
         List<?> jobs = (List<?>) json.get(StatusJson.JOBS);
         assertEquals(2, jobs.size());
@@ -60,7 +73,7 @@ class JsonReportTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> json = (Map<String, Object>) parse(JsonReport.render(sourceAndMap()));
 
-        assertEquals(List.of(StatusJson.PID, StatusJson.AGENT_VERSION, StatusJson.TIMESTAMP, StatusJson.VERTICES,
+        assertEquals(List.of(StatusJson.PID, StatusJson.AGENT_VERSION, StatusJson.TIMESTAMP, StatusJson.WINDOW_FULL, StatusJson.VERTICES,
                 StatusJson.ORIGIN, StatusJson.ORIGINS), new ArrayList<>(json.keySet()));
         assertEquals(42L, json.get(StatusJson.PID));
         assertEquals("0.1.0-test", json.get(StatusJson.AGENT_VERSION));
@@ -73,7 +86,7 @@ class JsonReportTest {
         assertEquals("HIGH", source.get(StatusJson.BACKPRESSURE_LEVEL));
         assertEquals(0.75, source.get(StatusJson.RATIO));
         Map<?, ?> subtask = (Map<?, ?>) ((List<?>) source.get(StatusJson.SUBTASKS)).get(0);
-        assertEquals(List.of(StatusJson.SUBTASK, StatusJson.THREAD, StatusJson.BACKPRESSURE_LEVEL, StatusJson.RATIO,
+        assertEquals(List.of(StatusJson.SUBTASK, StatusJson.THREAD, StatusJson.SAMPLES, StatusJson.BACKPRESSURE_LEVEL, StatusJson.RATIO,
                 StatusJson.HARD_RATIO, StatusJson.SOFT_RATIO, StatusJson.IDLE_RATIO, StatusJson.BUSY_RATIO,
                 StatusJson.OUT_POOL_USAGE, StatusJson.IN_POOL_USAGE, StatusJson.FLOATING_BUFFERS_USAGE,
                 StatusJson.EXCLUSIVE_BUFFERS_USAGE, StatusJson.BACK_PRESSURED_TIME_MS_PER_SECOND,
@@ -154,16 +167,16 @@ class JsonReportTest {
      */
     @Test
     void theOutputIsPinned() {
-        assertEquals("{\"pid\":42,\"agentVersion\":\"0.1.0-test\",\"timestamp\":1700000000000,\"vertices\":["
+        assertEquals("{\"pid\":42,\"agentVersion\":\"0.1.0-test\",\"timestamp\":1700000000000,\"windowFull\":true,\"vertices\":["
                 + "{\"name\":\"Source: S\",\"backpressureLevel\":\"HIGH\",\"ratio\":0.75,\"subtasks\":["
-                + "{\"subtask\":0,\"thread\":\"Source: S (1/1)#0\",\"backpressureLevel\":\"HIGH\",\"ratio\":0.75,"
+                + "{\"subtask\":0,\"thread\":\"Source: S (1/1)#0\",\"samples\":100,\"backpressureLevel\":\"HIGH\",\"ratio\":0.75,"
                 + "\"hardRatio\":0.375,\"softRatio\":0.375,\"idleRatio\":0.15,\"busyRatio\":0.1,\"outPoolUsage\":1.0,"
                 + "\"inPoolUsage\":null,\"floatingBuffersUsage\":null,\"exclusiveBuffersUsage\":null,"
                 + "\"backPressuredTimeMsPerSecond\":750.0,\"cpuRatio\":0.1,\"gcRatio\":0.0,\"lockRatio\":0.0,"
                 + "\"ioRatio\":0.0,\"sleepRatio\":0.0,\"externalWaitRatio\":0.0,\"otherBusyRatio\":0.0,"
                 + "\"cause\":\"NONE\",\"lockOwner\":null,\"hotFrames\":[],\"recordsIn\":null}]},"
                 + "{\"name\":\"Map\",\"backpressureLevel\":\"OK\",\"ratio\":0.0,\"subtasks\":["
-                + "{\"subtask\":0,\"thread\":\"Map (1/1)#0\",\"backpressureLevel\":\"OK\",\"ratio\":0.0,"
+                + "{\"subtask\":0,\"thread\":\"Map (1/1)#0\",\"samples\":100,\"backpressureLevel\":\"OK\",\"ratio\":0.0,"
                 + "\"hardRatio\":0.0,\"softRatio\":0.0,\"idleRatio\":0.09999999999999998,\"busyRatio\":0.9,"
                 + "\"outPoolUsage\":0.2,\"inPoolUsage\":0.0,\"floatingBuffersUsage\":0.0,\"exclusiveBuffersUsage\":0.0,"
                 + "\"backPressuredTimeMsPerSecond\":0.0,\"cpuRatio\":0.9,\"gcRatio\":0.0,\"lockRatio\":0.0,"

@@ -116,7 +116,7 @@ class TableReportTest {
     @Test
     void theWindowIsTheAgentsSamplesSetting() {
         List<TaskSnapshot> warming = List.of(task("Source: S", 0, 1).samples(37).build(), task("Map", 0, 1).samples(40).build());
-        assertEquals("window 37/40 samples (warming up: levels are provisional)",
+        assertEquals("window 37/40 samples (warming up: 37 of 40 samples, levels are provisional)",
                 render(new AgentSettings(40, 10, 0.1, 0.5), warming).get(1));
         List<TaskSnapshot> full = List.of(task("Source: S", 0, 1).samples(40).build());
         assertEquals("window 40/40 samples", render(new AgentSettings(40, 10, 0.1, 0.5), full).get(1));
