@@ -5,6 +5,7 @@ import dev.chokepoint.agent.config.AgentConfig;
 import dev.chokepoint.agent.config.ConfigException;
 import dev.chokepoint.agent.config.ConfigParser;
 import dev.chokepoint.agent.export.AgentControl;
+import dev.chokepoint.agent.serve.PrivateJmxServer;
 import dev.chokepoint.api.SystemProperties;
 
 import dev.chokepoint.agent.instrument.BootstrapBridge;
@@ -122,6 +123,8 @@ final class Chokepoint {
                 System.clearProperty(SystemProperties.AGENT_VERSION);
                 loop = null;
                 probes = null;
+                // a CLI's private connector closes when the CLI disconnects; any other one shortly
+                PrivateJmxServer.stopAllSoon();
                 String result = "detached" + (restored ? "" : "; Flink's original buffer-pool code could not be restored")
                         + (stopped ? "" : "; the sampler thread has not ended yet");
                 AgentLog.info(result);

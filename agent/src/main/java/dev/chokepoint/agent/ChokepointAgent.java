@@ -1,12 +1,16 @@
 package dev.chokepoint.agent;
 
 import dev.chokepoint.agent.log.AgentLog;
+import dev.chokepoint.agent.serve.PrivateJmxServer;
 import dev.chokepoint.api.AgentAttributes;
 import dev.chokepoint.api.ObjectNames;
+import dev.chokepoint.api.PrivateConnector;
 
 import java.lang.instrument.Instrumentation;
 import java.lang.management.ManagementFactory;
 import javax.management.MBeanServer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Entry point for {@code -javaagent:chokepoint-agent.jar[=key=value,...]} and for dynamic attach.
@@ -14,6 +18,10 @@ import javax.management.MBeanServer;
  * agent, never an exception out of {@code premain}/{@code agentmain}.
  */
 public final class ChokepointAgent {
+
+    /** {@code serve=<file>}, last in the argument: the CLI asks for a private JMX connector. */
+    private static final Pattern SERVE = Pattern.compile("(?:^|,)\\s*" + PrivateConnector.SERVE_OPTION
+            + "\\s*=([^,]*)$");
 
     private ChokepointAgent() {
     }
@@ -23,10 +31,35 @@ public final class ChokepointAgent {
     }
 
     public static void agentmain(String arguments, Instrumentation instrumentation) {
-        if (reconfigureOtherCopy(arguments)) {
+        String settings = arguments;
+        String serve = null;
+        try {
+            Matcher request = SERVE.matcher(arguments == null ? "" : arguments.trim());
+            if (request.find()) {
+                serve = request.group(1).trim();
+                settings = arguments.trim().substring(0, request.start());
+            }
+        } catch (Throwable t) {
+            AgentLog.error("cannot read the agent argument: " + t);
             return;
         }
-        launch(arguments, "attach", instrumentation);
+        // serve= alone is a CLI that only wants to read a running agent: its settings stay.
+        boolean serveOnly = serve != null && settings.trim().isEmpty() && runningHere();
+        if (!serveOnly && !reconfigureOtherCopy(settings)) {
+            launch(settings, "attach", instrumentation);
+        }
+        if (serve != null) {
+            PrivateJmxServer.serve(serve);
+        }
+    }
+
+    /** Whether this copy of the agent, or another one, runs in this JVM. */
+    private static boolean runningHere() {
+        try {
+            return Chokepoint.running() || ManagementFactory.getPlatformMBeanServer().isRegistered(ObjectNames.AGENT);
+        } catch (Throwable t) {
+            return false;
+        }
     }
 
     private static void launch(String arguments, String how, Instrumentation instrumentation) {

@@ -38,7 +38,7 @@ final class AttachCommand implements Callable<Integer> {
         String joined = SettingOptions.join(spec.commandLine(), settings);
         long pid = Jvms.resolve(target);
         PrintStream out = System.out;
-        Attacher.Connected connected = new Attacher(System.err).connect(pid, joined, agent);
+        Attacher.Connected connected = new Attacher(System.err).connect(pid, joined, agent, false);
         try {
             Object config = connected.reconfigured != null ? connected.reconfigured
                     : connected.reader.agentAttribute(AgentAttributes.CONFIG).orElse("?");

@@ -98,7 +98,7 @@ public final class DemoCommand implements Callable<Integer> {
         try {
             awaitReady(job, log);
             System.out.println("Attaching Chokepoint " + agentJar + " to JVM " + job.pid());
-            Attacher.Connected connected = new Attacher(System.err).connect(job.pid(), null, agentJar);
+            Attacher.Connected connected = new Attacher(System.err).connect(job.pid(), null, agentJar, false);
             try {
                 Watch view = new Watch(job.pid(), connected.reader, System.out, System.err, json);
                 view.awaitSubtasks(10_000);

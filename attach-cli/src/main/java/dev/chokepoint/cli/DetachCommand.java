@@ -8,10 +8,12 @@ import dev.chokepoint.cli.common.CliException;
 import dev.chokepoint.cli.jmx.ChokepointReader;
 import dev.chokepoint.cli.jmx.LocalJmxConnection;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import javax.management.JMException;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "detach", mixinStandardHelpOptions = true,
@@ -22,10 +24,14 @@ final class DetachCommand implements Callable<Integer> {
     @Parameters(paramLabel = "<pid|name>", description = "pid, or a part of the main class or arguments that matches one JVM")
     String target;
 
+    @Option(names = "--agent", paramLabel = "PATH", description = "chokepoint-agent.jar, loaded only to open the"
+            + " connection to the running agent (default: next to the CLI jar, or agent/target/, or the JVM's -javaagent)")
+    Path agent;
+
     @Override
     public Integer call() {
         long pid = Jvms.resolve(target);
-        try (LocalJmxConnection connection = new Attacher(System.err).connectOnly(pid)) {
+        try (LocalJmxConnection connection = new Attacher(System.err).connectToRunningAgent(pid, agent)) {
             if (!new ChokepointReader(connection.mbeans()).agentLoaded()) {
                 throw new CliException("Chokepoint is not running in JVM " + pid, "nothing to detach; 'chokepoint list'"
                         + " shows the JVMs it runs in");

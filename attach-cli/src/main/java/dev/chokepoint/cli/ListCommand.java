@@ -2,6 +2,7 @@ package dev.chokepoint.cli;
 
 import com.sun.tools.attach.VirtualMachine;
 import dev.chokepoint.api.AgentAttributes;
+import dev.chokepoint.api.SystemProperties;
 import dev.chokepoint.cli.attach.AgentJar;
 import dev.chokepoint.cli.attach.Jvms;
 import dev.chokepoint.cli.common.CliException;
@@ -72,7 +73,7 @@ final class ListCommand implements Callable<Integer> {
         try {
             Properties system = vm.getSystemProperties();
             Properties agent = vm.getAgentProperties();
-            probe.flink = flink(system.getProperty("sun.java.command", ""), system.getProperty("java.class.path", ""));
+            probe.flink = Jvms.flinkKind(system);
             probe.chokepoint = chokepoint(agent, system);
         } catch (Exception e) {
             probe.chokepoint = "? (" + e.getClass().getSimpleName() + ")";
@@ -86,28 +87,16 @@ final class ListCommand implements Callable<Integer> {
         return probe;
     }
 
-    static String flink(String command, String classpath) {
-        String main = command.split(" ", 2)[0];
-        if (main.contains("TaskManagerRunner") || main.contains("TaskExecutorRunner")) {
-            return "TaskManager";
-        }
-        if (main.startsWith("org.apache.flink.") && main.contains("Entrypoint")) {
-            return "JobManager";
-        }
-        if (main.startsWith("org.apache.flink.")) {
-            return "Flink";
-        }
-        if (classpath.contains("flink-runtime") || classpath.contains("flink-dist")) {
-            return "embedded (MiniCluster)";
-        }
-        return "-";
-    }
-
     /**
-     * Without starting anything in the JVM: over a JMX connector it already runs (any earlier
-     * {@code chokepoint status} started one), or from its {@code -javaagent} option.
+     * Without starting anything in the JVM: from the version property a running agent sets, over a
+     * JMX connector the JVM already runs (e.g. jconsole started the JDK's), or from its
+     * {@code -javaagent} option.
      */
     private static String chokepoint(Properties agent, Properties system) {
+        String version = system.getProperty(SystemProperties.AGENT_VERSION);
+        if (version != null) {
+            return "yes " + version;
+        }
         String address = agent.getProperty("com.sun.management.jmxremote.localConnectorAddress");
         if (address != null) {
             try (JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(address))) {

@@ -15,7 +15,8 @@ import java.util.concurrent.Callable;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Shows the backpressure report of a JVM, or with --rest of a whole job over every TaskManager:"
                 + " one row per vertex (its worst subtask), the subtasks beneath, and where the backpressure comes from.",
-                "Without --rest: loads the agent first (with its defaults) when it is not running in the JVM."})
+                "Without --rest: loads the agent first (with its defaults) when it is not running in a Flink JVM;"
+                        + " into a JVM that is not Flink only with --force (or after 'chokepoint attach')."})
 final class StatusCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -47,6 +48,10 @@ final class StatusCommand implements Callable<Integer> {
             + " sampling window (with --rest: until the JobManager has fetched every subtask's metrics)")
     boolean await;
 
+    @Option(names = "--force", description = "load the agent even into a JVM that does not look like Flink"
+            + " (see 'chokepoint list')")
+    boolean force;
+
     @Option(names = "--agent", paramLabel = "PATH",
             description = "chokepoint-agent.jar to load if needed (default: next to the CLI jar, or agent/target/)")
     Path agent;
@@ -63,6 +68,10 @@ final class StatusCommand implements Callable<Integer> {
             if (target != null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "give a <pid|name> or --rest URL, not both");
             }
+            if (force) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--force goes without --rest: the REST"
+                        + " API loads no agent");
+            }
             if (agent != null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--agent goes without --rest: the REST"
                         + " API reads the agents the TaskManagers already run");
@@ -77,7 +86,7 @@ final class StatusCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--job goes with --rest");
         }
         long pid = Jvms.resolve(target);
-        Attacher.Connected connected = new Attacher(System.err).connect(pid, null, agent);
+        Attacher.Connected connected = new Attacher(System.err).connect(pid, null, agent, !force);
         try {
             if (connected.loadedNow) {
                 System.err.println("chokepoint: attached Chokepoint " + connected.agentVersion + " to JVM " + pid

@@ -6,21 +6,28 @@ import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
 import dev.chokepoint.api.AgentAttributes;
 import dev.chokepoint.api.ObjectNames;
+import dev.chokepoint.api.SystemProperties;
 import dev.chokepoint.cli.common.CliException;
 import dev.chokepoint.cli.common.Version;
 import dev.chokepoint.cli.jmx.AttachFailure;
 import dev.chokepoint.cli.jmx.ChokepointReader;
 import dev.chokepoint.cli.jmx.LocalJmxConnection;
+import dev.chokepoint.cli.jmx.PrivateConnectorFile;
 
 import javax.management.JMException;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Attaches to a local JVM, loads or reconfigures the agent, and opens the JMX connection to its
- * MBeans, turning every failure of the attach API into one message with the fix.
+ * MBeans, turning every failure of the attach API into one message with the fix. Never starts the
+ * JDK's local management agent, which would listen for the rest of the JVM's life.
  */
 public final class Attacher {
 
@@ -29,6 +36,7 @@ public final class Attacher {
     private static final long AGENT_START_MILLIS = 5_000;
 
     private final PrintStream notes;
+    private boolean warned;
 
     /** {@code notes}: where warnings that do not stop the command go (stderr). */
     public Attacher(PrintStream notes) {
@@ -57,61 +65,144 @@ public final class Attacher {
         }
     }
 
+    /** The agent property that holds the address of the JDK's local JMX connector, once something started it. */
+    static final String LOCAL_CONNECTOR_ADDRESS = "com.sun.management.jmxremote.localConnectorAddress";
+    private static final Pattern JAVAAGENT = Pattern.compile("-javaagent:(\\S*chokepoint\\S*?\\.jar)");
+
     /**
      * Connects to JVM {@code pid}; loads the agent when it is not running there. {@code settings}
      * non-null: apply them (load with them, or reconfigure the running agent); null: leave a running
-     * agent as it is and load a new one with its defaults.
+     * agent as it is and load a new one with its defaults. {@code onlyIntoFlink}: load no agent into a
+     * JVM that is not Flink (as {@code list} tells), but read one that already runs the agent.
+     *
+     * <p>Opens nothing that outlives the command: it reuses a JMX connector the JVM already runs, or
+     * has the agent open a private one for this connection ({@link PrivateConnectorFile}).
      */
-    public Connected connect(long pid, String settings, Path agentOption) {
+    public Connected connect(long pid, String settings, Path agentOption, boolean onlyIntoFlink) {
         VirtualMachine vm = attach(pid);
-        LocalJmxConnection connection;
-        Properties properties;
         try {
-            properties = systemProperties(vm, pid);
+            Properties properties = systemProperties(vm, pid);
             checkJavaVersion(pid, properties);
-            connection = LocalJmxConnection.connectTo(pid, vm);
-        } catch (AttachFailure e) {
-            detachQuietly(vm);
-            throw new CliException(e.getMessage(), "see the JVM's own output for why it refused", e);
-        } catch (RuntimeException e) {
-            detachQuietly(vm);
-            throw e;
-        }
-        try {
-            ChokepointReader reader = new ChokepointReader(connection.mbeans());
-            if (reader.agentLoaded()) {
-                String running = String.valueOf(reader.agentAttribute(AgentAttributes.VERSION).orElse("?"));
+            Properties agentProperties = agentProperties(vm, pid);
+            String running = properties.getProperty(SystemProperties.AGENT_VERSION);
+            if (running != null) {
                 checkRunningVersion(pid, running);
-                String effective = settings == null ? null : reconfigure(pid, connection, settings);
-                return new Connected(connection, false, running, effective);
+                LocalJmxConnection connection = open(pid, vm, properties, agentProperties, agentOption, "");
+                try {
+                    String effective = settings == null ? null : reconfigure(pid, connection, settings);
+                    return new Connected(connection, false, running, effective);
+                } catch (IOException e) {
+                    connection.close();
+                    throw lost(pid, e);
+                } catch (RuntimeException e) {
+                    connection.close();
+                    throw e;
+                }
             }
-            Path jar = AgentJar.locate(agentOption);
-            warnAboutDynamicLoading(pid, vm, properties);
-            load(pid, vm, jar, settings == null ? "" : settings);
-            awaitAgent(pid, reader, settings);
-            return new Connected(connection, true, Version.cli());
-        } catch (IOException e) {
-            connection.close();
-            throw new CliException("lost the connection to JVM " + pid + ": " + e.getMessage(),
-                    "check that the JVM is still running", e);
-        } catch (RuntimeException e) {
-            connection.close();
-            throw e;
+            if (onlyIntoFlink && Jvms.NOT_FLINK.equals(Jvms.flinkKind(properties))) {
+                throw notFlink(pid, properties);
+            }
+            LocalJmxConnection connection = open(pid, vm, properties, agentProperties, agentOption,
+                    settings == null ? "" : settings);
+            try {
+                awaitAgent(pid, new ChokepointReader(connection.mbeans()), settings);
+                return new Connected(connection, true, Version.cli());
+            } catch (IOException e) {
+                connection.close();
+                throw lost(pid, e);
+            } catch (RuntimeException e) {
+                connection.close();
+                throw e;
+            }
         } finally {
             detachQuietly(vm);
         }
     }
 
-    /** Connects to JVM {@code pid}'s MBeans without loading anything into it. */
-    public LocalJmxConnection connectOnly(long pid) {
+    /** Connects to JVM {@code pid}'s running agent, loading nothing new; fails when the agent is not running. */
+    public LocalJmxConnection connectToRunningAgent(long pid, Path agentOption) {
         VirtualMachine vm = attach(pid);
         try {
-            return LocalJmxConnection.connectTo(pid, vm);
-        } catch (AttachFailure e) {
-            throw new CliException(e.getMessage(), "see the JVM's own output for why it refused", e);
+            Properties properties = systemProperties(vm, pid);
+            String running = properties.getProperty(SystemProperties.AGENT_VERSION);
+            if (running == null) {
+                throw new CliException("Chokepoint is not running in JVM " + pid, "nothing to detach; 'chokepoint list'"
+                        + " shows the JVMs it runs in");
+            }
+            checkRunningVersion(pid, running);
+            return open(pid, vm, properties, agentProperties(vm, pid), agentOption, "");
         } finally {
             detachQuietly(vm);
         }
+    }
+
+    /**
+     * The JMX connection: over the connector the JVM already runs when it has one (nothing new opens),
+     * else over a private connector that the agent, loaded with {@code settings} (which start it, or
+     * with the agent running are empty and change nothing), opens for this connection alone.
+     */
+    private LocalJmxConnection open(long pid, VirtualMachine vm, Properties properties, Properties agentProperties,
+            Path agentOption, String settings) {
+        String existing = agentProperties.getProperty(LOCAL_CONNECTOR_ADDRESS);
+        boolean running = properties.getProperty(SystemProperties.AGENT_VERSION) != null;
+        try {
+            if (existing != null) {
+                if (!running) {
+                    Path jar = AgentJar.locate(agentOption);
+                    warnAboutDynamicLoading(pid, properties, agentProperties);
+                    load(pid, vm, jar, settings);
+                }
+                return LocalJmxConnection.connect(pid, existing);
+            }
+            Path jar = running ? runningAgentJar(agentOption, properties, agentProperties) : AgentJar.locate(agentOption);
+            warnAboutDynamicLoading(pid, properties, agentProperties);
+            try (PrivateConnectorFile file = PrivateConnectorFile.create(ownerIfOther(pid))) {
+                load(pid, vm, jar, settings.isEmpty() ? file.agentOption() : settings + "," + file.agentOption());
+                return file.connect(pid);
+            }
+        } catch (AttachFailure e) {
+            throw new CliException(e.getMessage(), "the agent printed the reason ('[chokepoint] ERROR ...') on that"
+                    + " JVM's stderr; or start the JDK's own local JMX connector in it (jcmd " + pid
+                    + " ManagementAgent.start_local), which chokepoint then uses", e);
+        }
+    }
+
+    /** The agent jar to load for a connector into a JVM that runs the agent: ours, else the one it runs. */
+    private static Path runningAgentJar(Path agentOption, Properties properties, Properties agentProperties) {
+        try {
+            return AgentJar.locate(agentOption);
+        } catch (CliException notFound) {
+            Matcher javaagent = JAVAAGENT.matcher(agentProperties.getProperty("sun.jvm.args", ""));
+            if (agentOption == null && javaagent.find()) {
+                Path jar = Paths.get(javaagent.group(1));
+                if (!jar.isAbsolute()) {
+                    jar = Paths.get(properties.getProperty("user.dir", ".")).resolve(jar);
+                }
+                if (Files.isRegularFile(jar)) {
+                    return jar;
+                }
+            }
+            throw notFound;
+        }
+    }
+
+    /** The JVM's OS user when it is not ours (this command runs as root), else null. */
+    private static String ownerIfOther(long pid) {
+        String owner = ProcessHandle.of(pid).flatMap(p -> p.info().user()).orElse(null);
+        return owner == null || owner.equals(Jvms.user()) ? null : owner;
+    }
+
+    static CliException notFlink(long pid, Properties properties) {
+        String main = properties.getProperty("sun.java.command", "").split(" ", 2)[0];
+        return new CliException("JVM " + pid + " does not look like Flink (main class " + (main.isEmpty() ? "?" : main)
+                + ", no flink-runtime or flink-dist on its class path), so status loads no agent into it",
+                "to watch it anyway, load the agent first with 'chokepoint attach " + pid + "', or run 'chokepoint status --force "
+                        + pid + "'");
+    }
+
+    private static CliException lost(long pid, IOException e) {
+        return new CliException("lost the connection to JVM " + pid + ": " + e.getMessage(),
+                "check that the JVM is still running", e);
     }
 
     static VirtualMachine attach(long pid) {
@@ -153,6 +244,15 @@ public final class Attacher {
                 "restart it without that flag, or load the agent at start with -javaagent:" + AgentJar.FILE_NAME, cause);
     }
 
+    private static Properties agentProperties(VirtualMachine vm, long pid) {
+        try {
+            return vm.getAgentProperties();
+        } catch (IOException e) {
+            throw new CliException("JVM " + pid + " did not answer the attach request: " + e.getMessage(),
+                    "check that the JVM is still running", e);
+        }
+    }
+
     private static Properties systemProperties(VirtualMachine vm, long pid) {
         try {
             return vm.getSystemProperties();
@@ -192,18 +292,13 @@ public final class Attacher {
     }
 
     /** JDK 21+ prints a warning when an agent is loaded into a running JVM that did not opt in (JEP 451). */
-    private void warnAboutDynamicLoading(long pid, VirtualMachine vm, Properties properties) {
+    private void warnAboutDynamicLoading(long pid, Properties properties, Properties agentProperties) {
         int feature = javaFeature(properties.getProperty("java.specification.version", ""));
-        if (feature < 21) {
+        if (feature < 21 || warned) {
             return;
         }
-        String jvmArgs = "";
-        try {
-            jvmArgs = vm.getAgentProperties().getProperty("sun.jvm.args", "");
-        } catch (IOException ignored) {
-            // then we cannot tell; warn
-        }
-        if (!enablesDynamicLoading(jvmArgs)) {
+        warned = true;
+        if (!enablesDynamicLoading(agentProperties.getProperty("sun.jvm.args", ""))) {
             notes.println("chokepoint: note: JVM " + pid + " runs Java " + feature + ", which prints a warning about a"
                     + " dynamically loaded agent on its stderr now; it is harmless.");
             notes.println("  hint: start the JVM with -XX:+EnableDynamicAgentLoading to allow it without the warning,"

@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.stream.Collectors;
 
 /** The local JVMs, and which one a {@code <pid|name>} argument means. */
@@ -50,6 +51,37 @@ public final class Jvms {
         }
         jvms.sort(Comparator.comparingLong(j -> j.pid));
         return jvms;
+    }
+
+    /** What {@link #flinkKind(String, String)} says of a JVM that is no Flink process. */
+    public static final String NOT_FLINK = "-";
+
+    /** {@link #flinkKind(String, String)} from a JVM's system properties (read over the attach mechanism). */
+    public static String flinkKind(Properties systemProperties) {
+        return flinkKind(systemProperties.getProperty("sun.java.command", ""),
+                systemProperties.getProperty("java.class.path", ""));
+    }
+
+    /**
+     * What kind of Flink process a JVM is, from its main class and class path: TaskManager,
+     * JobManager, Flink, embedded (MiniCluster), or {@link #NOT_FLINK}. What {@code list} shows,
+     * and what {@code status} asks before it loads the agent by itself.
+     */
+    public static String flinkKind(String command, String classpath) {
+        String main = command.split(" ", 2)[0];
+        if (main.contains("TaskManagerRunner") || main.contains("TaskExecutorRunner")) {
+            return "TaskManager";
+        }
+        if (main.startsWith("org.apache.flink.") && main.contains("Entrypoint")) {
+            return "JobManager";
+        }
+        if (main.startsWith("org.apache.flink.")) {
+            return "Flink";
+        }
+        if (classpath.contains("flink-runtime") || classpath.contains("flink-dist")) {
+            return "embedded (MiniCluster)";
+        }
+        return NOT_FLINK;
     }
 
     /** The pid a {@code <pid|name>} argument means; every way it can be wrong is a {@link CliException}. */

@@ -1,41 +1,61 @@
 package dev.chokepoint.cli.jmx;
 
-import com.sun.tools.attach.VirtualMachine;
+import dev.chokepoint.api.PrivateConnector;
 
 import javax.management.MBeanServerConnection;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * A JMX connection to a local JVM through the attach API's local management agent. It opens no
- * network port: {@code startLocalManagementAgent} binds the connector to the loopback address and
- * only the target's OS user can attach in the first place.
+ * A JMX connection to a local JVM's platform MBeans: through a JMX connector the JVM already runs
+ * (e.g. the JDK's local management agent, started by jconsole), or through the private, one-time
+ * connector the Chokepoint agent opens for this command on the loopback address
+ * ({@link PrivateConnectorFile}), which closes when this connection does.
  */
 public final class LocalJmxConnection implements AutoCloseable {
 
+    /** How often the client checks the connection: more often than the agent's idle timeout for a silent client. */
+    private static final long CHECK_PERIOD_MILLIS = 15_000;
+
     private final JMXConnector connector;
     private final MBeanServerConnection mbeans;
+    /** Closes the private connection when the CLI is stopped (Ctrl-C on status --watch), so the agent closes its connector. */
+    private final Thread closeOnExit;
 
-    private LocalJmxConnection(JMXConnector connector) throws IOException {
+    private LocalJmxConnection(JMXConnector connector, boolean closeOnExit) throws IOException {
         this.connector = connector;
         this.mbeans = connector.getMBeanServerConnection();
+        this.closeOnExit = closeOnExit ? new Thread(this::closeConnector, "chokepoint-close-jmx") : null;
+        if (this.closeOnExit != null) {
+            Runtime.getRuntime().addShutdownHook(this.closeOnExit);
+        }
     }
 
-    /** Opens the connection through an attach session the caller holds (and detaches). */
-    public static LocalJmxConnection connectTo(long pid, VirtualMachine vm) throws AttachFailure {
-        String address;
+    /** Connects to a connector the JVM already runs, at {@code address}, without credentials. */
+    public static LocalJmxConnection connect(long pid, String address) throws AttachFailure {
         try {
-            address = vm.startLocalManagementAgent();
-        } catch (IOException e) {
-            throw new AttachFailure("could not start the local JMX connector in JVM " + pid + ": " + e.getMessage(), e);
-        }
-        try {
-            return new LocalJmxConnection(JMXConnectorFactory.connect(new JMXServiceURL(address)));
-        } catch (IOException e) {
+            return new LocalJmxConnection(JMXConnectorFactory.connect(new JMXServiceURL(address)), false);
+        } catch (IOException | RuntimeException e) {
             throw new AttachFailure("could not connect to the local JMX connector of JVM " + pid + " at " + address
                     + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Connects to the agent's private connector: loopback only, with its one-time password. */
+    static LocalJmxConnection connectPrivate(long pid, String address, String password) throws AttachFailure {
+        try {
+            LoopbackRmiSockets.install();
+            Map<String, Object> env = new HashMap<>();
+            env.put(JMXConnector.CREDENTIALS, new String[] {PrivateConnector.USER, password});
+            env.put("jmx.remote.x.client.connection.check.period", CHECK_PERIOD_MILLIS);
+            return new LocalJmxConnection(JMXConnectorFactory.connect(new JMXServiceURL(address), env), true);
+        } catch (IOException | RuntimeException e) {
+            throw new AttachFailure("could not connect to the Chokepoint agent's JMX connector in JVM " + pid + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -45,6 +65,17 @@ public final class LocalJmxConnection implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closeOnExit != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(closeOnExit);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook closes it
+            }
+        }
+        closeConnector();
+    }
+
+    private void closeConnector() {
         try {
             connector.close();
         } catch (IOException ignored) {

@@ -19,11 +19,21 @@ public final class LocalJvm {
     private LocalJvm() {
     }
 
-    /** A JMX connection to JVM {@code pid}'s platform MBean server, through its local management agent. */
+    /**
+     * A JMX connection to JVM {@code pid}'s platform MBean server, through the JDK's local
+     * management agent, which this starts in the JVM (as jconsole does; the CLI never does, see
+     * {@code NothingLeftOpenIT}): it listens on an ephemeral port for the rest of the JVM's life.
+     */
     public static LocalJmxConnection connect(long pid) throws AttachFailure {
         VirtualMachine vm = attach(pid);
         try {
-            return LocalJmxConnection.connectTo(pid, vm);
+            String address;
+            try {
+                address = vm.startLocalManagementAgent();
+            } catch (IOException e) {
+                throw new AttachFailure("could not start the local JMX connector in JVM " + pid + ": " + e.getMessage(), e);
+            }
+            return LocalJmxConnection.connect(pid, address);
         } finally {
             detachQuietly(vm);
         }
