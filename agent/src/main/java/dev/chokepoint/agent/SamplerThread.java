@@ -151,8 +151,8 @@ final class SamplerThread implements Runnable {
         }
 
         @Override
-        public boolean timing() {
-            return probes.timing();
+        public boolean blockedTimeMeasured() {
+            return probes.blockedTimeMeasured();
         }
     }
 }

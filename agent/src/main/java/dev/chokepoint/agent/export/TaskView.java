@@ -31,8 +31,11 @@ public final class TaskView implements TaskMXBean, NotificationEmitter {
     public interface ConfigSource {
         AgentConfig config();
 
-        /** True while buffer requests are timed, so that blocked time exists. */
-        boolean timing();
+        /**
+         * True while every blocking buffer request is timed, so that blocked time exists: not with
+         * {@code instrument=false}, nor when a loaded buffer-pool class times nothing (its waits would read 0).
+         */
+        boolean blockedTimeMeasured();
     }
 
     private static final MBeanNotificationInfo[] NOTIFICATIONS = {
@@ -183,7 +186,7 @@ public final class TaskView implements TaskMXBean, NotificationEmitter {
 
     @Override
     public double getBackPressuredTimeMsPerSecond() {
-        return configSource.timing() ? state.blockedMsPerSecond() : Double.NaN;
+        return configSource.blockedTimeMeasured() ? state.blockedMsPerSecond() : Double.NaN;
     }
 
     @Override

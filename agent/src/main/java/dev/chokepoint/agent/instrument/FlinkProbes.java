@@ -5,6 +5,7 @@ import dev.chokepoint.agent.flink.ThreadRunnables;
 import dev.chokepoint.bootstrap.ChokepointBridge;
 
 import java.lang.instrument.Instrumentation;
+import java.util.Set;
 
 /**
  * What the agent reaches inside Flink beyond stack samples: each task thread's Flink task (for the
@@ -13,10 +14,12 @@ import java.lang.instrument.Instrumentation;
  */
 public final class FlinkProbes {
 
+    private static final String BLOCKED_TIME_UNKNOWN = "BackPressuredTimeMsPerSecond is NaN";
+
     private final Instrumentation instrumentation;
     private final ThreadRunnables runnables;
     private final WaitRecorder recorder = new WaitRecorder();
-    private BufferRequestInstrumentation requests;
+    private volatile BufferRequestInstrumentation requests;
     private volatile boolean timing;
 
     /** Call only after {@link BootstrapBridge#inject}: this class links the bridge. */
@@ -63,6 +66,17 @@ public final class FlinkProbes {
         return timing;
     }
 
+    /**
+     * True while the blocked time can be vouched for: timing is on and no loaded buffer-pool class
+     * was left untimed (a rewrite that matched no wait call, a class of unknown shape, a class that
+     * could not be rewritten). Otherwise waits in that class are never timed, and a subtask's blocked
+     * time would read 0 where it is unknown.
+     */
+    public boolean blockedTimeMeasured() {
+        BufferRequestInstrumentation installed = requests;
+        return timing && installed != null && installed.untimed().isEmpty();
+    }
+
     /** Reaches task threads' Flink tasks; null when this JVM does not let us. */
     public ThreadRunnables runnables() {
         return runnables;
@@ -80,8 +94,16 @@ public final class FlinkProbes {
         if (requests == null) {
             return timing ? "installing" : "off (instrument=false or failed, see the log)";
         }
-        String methods = requests.instrumented().isEmpty()
-                ? "no Flink buffer pool class loaded yet" : String.join(", ", requests.instrumented());
+        Set<String> timed = requests.instrumented();
+        Set<String> untimed = requests.untimed();
+        if (!untimed.isEmpty()) {
+            String notTimed = "not timed: " + String.join(", ", untimed) + " (" + BLOCKED_TIME_UNKNOWN + ")";
+            if (!timing) {
+                return "paused (instrument=false): " + (timed.isEmpty() ? "" : String.join(", ", timed) + "; ") + notTimed;
+            }
+            return timed.isEmpty() ? "not timing: " + notTimed : "timing " + String.join(", ", timed) + "; " + notTimed;
+        }
+        String methods = timed.isEmpty() ? "no Flink buffer pool class loaded yet" : String.join(", ", timed);
         return (timing ? "timing " : "paused (instrument=false): ") + methods;
     }
 }
