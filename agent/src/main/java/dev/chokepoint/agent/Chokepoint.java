@@ -36,7 +36,6 @@ final class Chokepoint {
     };
     private static SamplerThread loop;
     private static FlinkProbes probes;
-    private static boolean bridgeReady;
 
     private Chokepoint() {
     }
@@ -56,9 +55,9 @@ final class Chokepoint {
                 return;
             }
             if (loop == null) {
-                // The bridge must be in the bootstrap loader before FlinkProbes links it.
-                bridgeReady = instrumentation != null && BootstrapBridge.inject(instrumentation);
-                probes = new FlinkProbes(instrumentation);
+                // The bridge must be in the bootstrap loader before anything links it, and of our build's shape.
+                String bridgeProblem = instrumentation == null ? null : BootstrapBridge.inject(instrumentation);
+                probes = new FlinkProbes(instrumentation, bridgeProblem);
                 applyTiming(config);
                 loop = new SamplerThread(config, version(), probes, CONTROL);
                 loop.start();
@@ -104,7 +103,7 @@ final class Chokepoint {
     }
 
     private static void applyTiming(AgentConfig config) {
-        probes.setTiming(config.instrument() && bridgeReady);
+        probes.setTiming(config.instrument());
     }
 
     /**

@@ -13,7 +13,6 @@ import dev.chokepoint.agent.instrument.FlinkProbes;
 import dev.chokepoint.agent.log.AgentLog;
 import dev.chokepoint.api.AgentThreads;
 import dev.chokepoint.api.ObjectNames;
-import dev.chokepoint.bootstrap.ChokepointBridge;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -129,8 +128,8 @@ final class SamplerThread implements Runnable {
     }
 
     /** The bridge cannot log (it lives in the bootstrap loader with nothing but the JDK): say it here, once. */
-    private static void reportBridgeFailures() {
-        if (ChokepointBridge.handlerFailures() > 0) {
+    private void reportBridgeFailures() {
+        if (probes.bridgeFailures() > 0) {
             AgentLog.errorOnce("bridge-handler", "a buffer-request handler failed inside Flink's request and was"
                     + " swallowed, Flink went on (counted in InstrumentationErrors, reported once)");
         }
