@@ -59,9 +59,18 @@ final class SamplerThread implements Runnable {
         }
     };
 
-    SamplerThread(AgentConfig initial, String version, FlinkProbes probes, AgentControl control) {
+    /** Told when the sampler cannot start for good: the Agent MBean, the agent's only handle, was refused. */
+    interface StartFailure {
+        void startFailed(SamplerThread sampler, String why);
+    }
+
+    private final StartFailure startFailure;
+
+    SamplerThread(AgentConfig initial, String version, FlinkProbes probes, AgentControl control,
+                  StartFailure startFailure) {
         this.config = new LiveConfig(initial);
         this.probes = probes;
+        this.startFailure = startFailure;
         this.agentView = new AgentView(version, config, statistics, probes, control);
         Settings settings = new Settings();
         TaskMBeans mbeans = new TaskMBeans(exporter, settings);
@@ -79,10 +88,18 @@ final class SamplerThread implements Runnable {
 
     /** Ends the thread, which unregisters every MBean on its way out; true once it has ended. */
     boolean stop(long timeoutMillis) throws InterruptedException {
-        running = false;
-        LockSupport.unpark(thread);
+        requestStop();
         thread.join(timeoutMillis);
         return !thread.isAlive();
+    }
+
+    /** Asks the thread to end after its current step, without waiting for it. */
+    void requestStop() {
+        running = false;
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
     }
 
     /** Takes effect at the next tick. */
@@ -97,12 +114,24 @@ final class SamplerThread implements Runnable {
 
     @Override
     public void run() {
+        final Throwable[] refused = new Throwable[1];
         protect("start", new Runnable() {
             @Override
             public void run() {
-                exporter.register(ObjectNames.AGENT, agentView);
+                refused[0] = exporter.register(ObjectNames.AGENT, agentView);
             }
         });
+        if (refused[0] != null) {
+            // Without its MBean the agent can be neither read nor detached: it must not stay half there.
+            running = false;
+            protect("start", new Runnable() {
+                @Override
+                public void run() {
+                    startFailure.startFailed(SamplerThread.this, "cannot register " + ObjectNames.AGENT + ": " + refused[0]);
+                }
+            });
+            return;
+        }
         try {
             loop();
         } finally {

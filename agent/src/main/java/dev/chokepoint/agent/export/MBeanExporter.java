@@ -17,8 +17,11 @@ public final class MBeanExporter {
 
     private MBeanServer server;
 
-    /** Registers {@code mbean}, replacing a stale one of the same name (e.g. left by an earlier agent copy). */
-    public void register(ObjectName name, Object mbean) {
+    /**
+     * Registers {@code mbean}, replacing a stale one of the same name (e.g. left by an earlier agent
+     * copy); null when it is registered, else what refused it (logged once per kind).
+     */
+    public Throwable register(ObjectName name, Object mbean) {
         try {
             MBeanServer s = server();
             try {
@@ -27,9 +30,11 @@ public final class MBeanExporter {
                 s.unregisterMBean(name);
                 s.registerMBean(mbean, name);
             }
+            return null;
         } catch (Exception | LinkageError e) {
             AgentLog.errorOnce("register:" + e.getClass().getName(),
                     "cannot register MBean " + name + ": " + e + " (reported once)");
+            return e;
         }
     }
 

@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
  * task thread {@value #LOCAL_POOL_TASK} blocks in a {@link LocalBufferPool} that waits with
  * {@code join()} (a Flink fork the agent cannot time), task thread {@value #TIERED_TASK} keeps
  * requesting from a {@link TieredStorageMemoryManagerImpl} that waits as Flink's does (one the agent
- * times). Both classes are loaded before {@value #READY} is printed. Runs until stdin closes.
+ * times). Both classes are loaded before {@value #READY} is printed. Runs until stdin closes. With
+ * the argument {@code jmx} it creates the platform MBean server first, on its main thread (whose
+ * class loader finds a {@code javax.management.builder.initial} of the test classes).
  */
 public final class ForkPoolApp {
 
@@ -26,6 +28,9 @@ public final class ForkPoolApp {
     }
 
     public static void main(String[] args) throws Exception {
+        if (java.util.Arrays.asList(args).contains("jmx")) {
+            java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        }
         LocalBufferPool local = new LocalBufferPool();
         TieredStorageMemoryManagerImpl tiered = new TieredStorageMemoryManagerImpl();
         start(LOCAL_POOL_TASK, local::requestBufferBuilderBlocking);
