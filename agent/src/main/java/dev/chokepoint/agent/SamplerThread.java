@@ -144,7 +144,7 @@ final class SamplerThread implements Runnable {
             protect("stop", new Runnable() {
                 @Override
                 public void run() {
-                    exporter.unregister(ObjectNames.AGENT);
+                    exporter.unregister(ObjectNames.AGENT, agentView);
                 }
             });
         }

@@ -6,7 +6,7 @@ import dev.chokepoint.agent.instrument.FlinkProbes;
 import dev.chokepoint.api.AgentMXBean;
 
 /** The JMX face of the running agent. */
-public final class AgentView implements AgentMXBean {
+public final class AgentView extends ExportedMBean implements AgentMXBean {
 
     private final String version;
     private final LiveConfig config;

@@ -38,7 +38,19 @@ public final class MBeanExporter {
         }
     }
 
-    public void unregister(ObjectName name) {
+    /**
+     * Unregisters {@code mbean} from {@code name} if it is still registered there: an
+     * {@link ExportedMBean} that has been unregistered or replaced meanwhile (e.g. by an agent
+     * attached after this one) is not, and whatever holds the name now stays.
+     */
+    public void unregister(ObjectName name, Object mbean) {
+        if (mbean instanceof ExportedMBean && !((ExportedMBean) mbean).registered()) {
+            return; // not ours any more
+        }
+        unregister(name);
+    }
+
+    private void unregister(ObjectName name) {
         try {
             server().unregisterMBean(name);
         } catch (InstanceNotFoundException ignored) {

@@ -46,8 +46,8 @@ public final class TaskMBeans implements SubtaskRegistry.Listener {
         TaskView view = views.remove(name);
         if (view != null) {
             all.remove(view);
+            exporter.unregister(ObjectNames.task(name), view);
         }
-        exporter.unregister(ObjectNames.task(name));
     }
 
     /** The view of the subtask of that name, or null when it has none. */

@@ -25,7 +25,7 @@ import javax.management.ObjectName;
  * usages are read from the Flink task on demand. Emits an {@link AttributeChangeNotification} for
  * {@code BackPressureLevel} when the level changes, so that jconsole and VisualVM users can subscribe.
  */
-public final class TaskView implements TaskMXBean, NotificationEmitter {
+public final class TaskView extends ExportedMBean implements TaskMXBean, NotificationEmitter {
 
     /** What the agent has in force now, which a reconfiguration may change. */
     public interface ConfigSource {
