@@ -112,6 +112,11 @@ public final class BufferRequestInstrumentation {
         return new TreeSet<>(untimed.values());
     }
 
+    /** True when no loaded buffer-pool class is left untimed; allocates nothing (read with every blocked-time figure). */
+    boolean allTimed() {
+        return untimed.isEmpty();
+    }
+
     AsmVisitorWrapper substitutionFor(TypeDescription type) {
         if (TIERED_MEMORY_MANAGER.equals(type.getName())) {
             return waitIn(type, named("requestBufferBlockingFromPool").and(takesArguments(0)),

@@ -85,7 +85,7 @@ public final class FlinkProbes {
      */
     public boolean blockedTimeMeasured() {
         BufferRequestInstrumentation installed = requests;
-        return timing && installed != null && installed.untimed().isEmpty();
+        return timing && installed != null && installed.allTimed();
     }
 
     /** Reaches task threads' Flink tasks; null when this JVM does not let us. */
