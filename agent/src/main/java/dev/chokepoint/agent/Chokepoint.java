@@ -35,9 +35,19 @@ final class Chokepoint {
             return Chokepoint.detach();
         }
     };
+    /** The sampler's report that it could not register the Agent MBean: the start is undone. */
+    private static final SamplerThread.StartFailure START_FAILURE = new SamplerThread.StartFailure() {
+        @Override
+        public void startFailed(SamplerThread sampler, String why) {
+            synchronized (LOCK) {
+                if (loop == sampler) { // not detached or replaced meanwhile
+                    undoStart(why);
+                }
+            }
+        }
+    };
     private static SamplerThread loop;
     private static FlinkProbes probes;
-    private static boolean bridgeReady;
 
     private Chokepoint() {
     }
@@ -57,21 +67,55 @@ final class Chokepoint {
                 return;
             }
             if (loop == null) {
-                // The bridge must be in the bootstrap loader before FlinkProbes links it.
-                bridgeReady = instrumentation != null && BootstrapBridge.inject(instrumentation);
-                probes = new FlinkProbes(instrumentation);
-                applyTiming(config);
-                loop = new SamplerThread(config, version(), probes, CONTROL);
-                loop.start();
-                // Lets tools that list JVMs see the agent from the JVM's properties, without JMX.
-                System.setProperty(SystemProperties.AGENT_VERSION, version());
-                AgentLog.info(version() + " started (" + how + "): " + config);
-                warnUnknownSystemProperties();
+                start(config, how, instrumentation);
             } else {
                 apply(config);
                 AgentLog.info("reconfigured (" + how + "): " + config);
             }
         }
+    }
+
+    /**
+     * All or nothing: a failure once Flink's classes may have been rewritten undoes the rewrite and
+     * stops the sampler before the agent reports itself off, so that no rewritten code is left
+     * without an Agent MBean to detach it. Under LOCK.
+     */
+    private static void start(AgentConfig config, String how, Instrumentation instrumentation) {
+        try {
+            // The bridge must be in the bootstrap loader before anything links it, and of our build's shape.
+            String bridgeProblem = instrumentation == null ? null : BootstrapBridge.inject(instrumentation);
+            probes = new FlinkProbes(instrumentation, bridgeProblem);
+            applyTiming(config);
+            loop = new SamplerThread(config, version(), probes, CONTROL, START_FAILURE);
+            loop.start();
+            // Lets tools that list JVMs see the agent from the JVM's properties, without JMX.
+            System.setProperty(SystemProperties.AGENT_VERSION, version());
+            AgentLog.info(version() + " started (" + how + "): " + config);
+        } catch (Throwable t) {
+            undoStart("unexpected failure while starting: " + t);
+            return;
+        }
+        warnUnknownSystemProperties();
+    }
+
+    /** Takes back whatever a start did; never throws. Under LOCK. */
+    private static void undoStart(String why) {
+        boolean restored = true;
+        try {
+            if (loop != null) {
+                loop.requestStop(); // it unregisters what it registered on its way out
+            }
+            restored = probes == null || probes.remove();
+            System.clearProperty(SystemProperties.AGENT_VERSION);
+        } catch (Throwable t) {
+            restored = false;
+        } finally {
+            loop = null;
+            probes = null;
+        }
+        AgentLog.error("agent disabled: " + why + "; the start was undone: "
+                + (restored ? "Flink's original buffer-pool code is back" : "Flink's original buffer-pool code could not be"
+                + " restored, the rewritten waits only wait"));
     }
 
     private static void warnUnknownSystemProperties() {
@@ -105,7 +149,7 @@ final class Chokepoint {
     }
 
     private static void applyTiming(AgentConfig config) {
-        probes.setTiming(config.instrument() && bridgeReady);
+        probes.setTiming(config.instrument());
     }
 
     /**

@@ -19,6 +19,16 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ChokepointBridge {
 
+    /**
+     * The shape of this class and its nested classes. The bridge outlives a detach on the bootstrap
+     * class path, so a later attach of another agent build may find this copy there and must not
+     * link against it unless it is the shape that build was compiled for: bump this whenever a
+     * member of the bridge that the agent or rewritten code uses is added, removed or changed
+     * ({@code BootstrapBridgeTest} pins the members to it). The agent reads it by reflection, never
+     * as a compile-time constant of the copy it found.
+     */
+    public static final int VERSION = 1;
+
     /** What the agent does when a blocking buffer request starts and ends. Must never throw. */
     public interface Handler {
         /** Returns the request's start time (non-zero), or 0 when it is not measured. */

@@ -63,7 +63,13 @@ public interface AgentMXBean {
      */
     long getSamplerCpuTimeNanos();
 
-    /** What the buffer-request instrumentation times, or why it is off. */
+    /**
+     * What the buffer-request instrumentation times, or why it is off. {@code timing <Class.method: wait call>, …}
+     * lists only rewrites whose written code was checked to call the bridge; a loaded buffer-pool
+     * class that times nothing follows {@code not timed: } with the reason ({@code not timing: …}
+     * when no class is timed), and then every subtask's blocked time reads NaN. {@code off: …}
+     * says why timing is off altogether, e.g. a bridge of another agent build on the bootstrap class path.
+     */
     String getInstrumentation();
 
     /** Errors inside our code on Flink's buffer-request path (each swallowed; Flink never sees them). */

@@ -109,6 +109,34 @@ class SamplerFaultsTest {
         }
     }
 
+    /**
+     * Everything the sampler thread runs is inside its fault protection (issue 14), the handling of
+     * a fault included: with a host stderr that throws on every line, the tick failure of the
+     * poison thread name cannot be logged, and the sampler must count it and go on.
+     */
+    @Test
+    void aFaultWhoseLogLineThrowsIsCountedAndSamplingGoesOn() throws Exception {
+        String poisonName = "ab".repeat(100_000);
+        String args = "samples=10,delay=10ms,frames=" + FakeTaskApp.BUFFER_FRAME + ",threads=" + TASKS + "|^(a|b)+c";
+        try (JavaProcess app = JavaProcess.builder(FakeTaskApp.class.getName()).javaagent(args)
+                .logName("SamplerFaults-stderr").start()) {
+            app.awaitOutput(FakeTaskApp.READY, TIMEOUT);
+            try (LocalJmxConnection jmx = LocalJvm.connect(app.pid())) {
+                ChokepointReader reader = new ChokepointReader(jmx.mbeans());
+                assertLevels(AgentInForkedJvmTest.awaitFullWindows(reader, SUBTASKS));
+                send(app, "breakstderr");
+                app.awaitOutput("stderr broken", TIMEOUT);
+
+                send(app, "start " + poisonName + " idle");
+                await().atMost(TIMEOUT).until(() -> number(reader, AgentAttributes.SAMPLING_ERRORS) >= 1);
+                long ticks = (long) number(reader, AgentAttributes.SAMPLING_TICKS);
+                await().atMost(TIMEOUT).until(() -> number(reader, AgentAttributes.SAMPLING_TICKS) >= ticks + 50);
+                assertLevels(AgentInForkedJvmTest.awaitFullWindows(reader, SUBTASKS));
+            }
+            assertFalse(app.output().contains("sampling error"), "the line could not be written:\n" + tail(app.output()));
+        }
+    }
+
     static void assertLevels(Map<String, TaskSnapshot> tasks) {
         assertEquals("HIGH", tasks.get("Source: Fake (1/2)#0").backPressureLevel, tasks.toString());
         assertEquals("HIGH", tasks.get("MapOp (1/2)#0").backPressureLevel, tasks.toString());

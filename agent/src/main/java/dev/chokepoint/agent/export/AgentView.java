@@ -4,10 +4,9 @@ import dev.chokepoint.agent.config.AgentConfig;
 import dev.chokepoint.agent.config.LiveConfig;
 import dev.chokepoint.agent.instrument.FlinkProbes;
 import dev.chokepoint.api.AgentMXBean;
-import dev.chokepoint.bootstrap.ChokepointBridge;
 
 /** The JMX face of the running agent. */
-public final class AgentView implements AgentMXBean {
+public final class AgentView extends ExportedMBean implements AgentMXBean {
 
     private final String version;
     private final LiveConfig config;
@@ -132,7 +131,7 @@ public final class AgentView implements AgentMXBean {
 
     @Override
     public long getInstrumentationErrors() {
-        return probes.recorder().errors() + ChokepointBridge.handlerFailures();
+        return probes.instrumentationErrors();
     }
 
     @Override

@@ -17,8 +17,11 @@ public final class MBeanExporter {
 
     private MBeanServer server;
 
-    /** Registers {@code mbean}, replacing a stale one of the same name (e.g. left by an earlier agent copy). */
-    public void register(ObjectName name, Object mbean) {
+    /**
+     * Registers {@code mbean}, replacing a stale one of the same name (e.g. left by an earlier agent
+     * copy); null when it is registered, else what refused it (logged once per kind).
+     */
+    public Throwable register(ObjectName name, Object mbean) {
         try {
             MBeanServer s = server();
             try {
@@ -27,13 +30,27 @@ public final class MBeanExporter {
                 s.unregisterMBean(name);
                 s.registerMBean(mbean, name);
             }
+            return null;
         } catch (Exception | LinkageError e) {
             AgentLog.errorOnce("register:" + e.getClass().getName(),
                     "cannot register MBean " + name + ": " + e + " (reported once)");
+            return e;
         }
     }
 
-    public void unregister(ObjectName name) {
+    /**
+     * Unregisters {@code mbean} from {@code name} if it is still registered there: an
+     * {@link ExportedMBean} that has been unregistered or replaced meanwhile (e.g. by an agent
+     * attached after this one) is not, and whatever holds the name now stays.
+     */
+    public void unregister(ObjectName name, Object mbean) {
+        if (mbean instanceof ExportedMBean && !((ExportedMBean) mbean).registered()) {
+            return; // not ours any more
+        }
+        unregister(name);
+    }
+
+    private void unregister(ObjectName name) {
         try {
             server().unregisterMBean(name);
         } catch (InstanceNotFoundException ignored) {

@@ -52,8 +52,8 @@ public final class TaskMBeans implements SubtaskRegistry.Listener {
         TaskView view = views.remove(subtask.name().key());
         if (view != null) {
             all.remove(view);
+            exporter.unregister(objectName(subtask.name()), view);
         }
-        exporter.unregister(objectName(subtask.name()));
     }
 
     /** The view of the subtask of that identity ({@link TaskThreadName#key()}), or null when it has none. */

@@ -25,14 +25,17 @@ import javax.management.ObjectName;
  * usages are read from the Flink task on demand. Emits an {@link AttributeChangeNotification} for
  * {@code BackPressureLevel} when the level changes, so that jconsole and VisualVM users can subscribe.
  */
-public final class TaskView implements TaskMXBean, NotificationEmitter {
+public final class TaskView extends ExportedMBean implements TaskMXBean, NotificationEmitter {
 
     /** What the agent has in force now, which a reconfiguration may change. */
     public interface ConfigSource {
         AgentConfig config();
 
-        /** True while buffer requests are timed, so that blocked time exists. */
-        boolean timing();
+        /**
+         * True while every blocking buffer request is timed, so that blocked time exists: not with
+         * {@code instrument=false}, nor when a loaded buffer-pool class times nothing (its waits would read 0).
+         */
+        boolean blockedTimeMeasured();
     }
 
     private static final MBeanNotificationInfo[] NOTIFICATIONS = {
@@ -195,7 +198,7 @@ public final class TaskView implements TaskMXBean, NotificationEmitter {
 
     @Override
     public double getBackPressuredTimeMsPerSecond() {
-        return configSource.timing() ? state.blockedMsPerSecond() : Double.NaN;
+        return configSource.blockedTimeMeasured() ? state.blockedMsPerSecond() : Double.NaN;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.chokepoint.agent.instrument;
 
 import dev.chokepoint.agent.log.AgentLog;
+import dev.chokepoint.bootstrap.ChokepointBridge;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.loading.ClassInjector;
 
@@ -16,7 +17,8 @@ import java.util.Set;
  * Puts {@code ChokepointBridge} on the bootstrap class path. Must run before any of our classes
  * that name the bridge is linked: from then on, the application class loader finds the bridge in
  * the bootstrap loader first, so the agent and the code inlined into Flink share one copy.
- * Refers to the bridge by name only, for the same reason.
+ * Refers to the bridge by name only (and its {@code VERSION}, a constant the compiler copies here),
+ * for the same reason.
  */
 public final class BootstrapBridge {
 
@@ -28,10 +30,17 @@ public final class BootstrapBridge {
     private BootstrapBridge() {
     }
 
-    /** True when the bridge is (now) in the bootstrap loader; false, with one log line, when it cannot be. */
-    public static boolean inject(Instrumentation instrumentation) {
+    /** The bridge shape this build was compiled for. */
+    static final int VERSION = ChokepointBridge.VERSION;
+
+    /**
+     * Puts the bridge in the bootstrap loader, or checks the one already there; null when it is
+     * (now) there and of this build's shape, else why the timing is off (said in one log line).
+     */
+    public static String inject(Instrumentation instrumentation) {
         if (inBootstrap()) {
-            return true; // an earlier attach of this or another copy of the agent put it there
+            // an earlier attach of this or another copy of the agent put it there; of which build?
+            return checkVersion();
         }
         try {
             // The host may name a java.io.tmpdir that does not exist yet (Flink creates its own later).
@@ -45,11 +54,32 @@ public final class BootstrapBridge {
             for (File jar : folder.listFiles()) {
                 jar.deleteOnExit();
             }
-            return inBootstrap();
+            return inBootstrap() ? checkVersion() : "the bridge class is not in the bootstrap class path";
         } catch (Throwable t) {
             AgentLog.error("buffer-pool instrumentation off: cannot add the bridge class to the bootstrap class path: "
                     + t + "; stack sampling goes on");
-            return false;
+            return "cannot add the bridge class to the bootstrap class path (see the log)";
+        }
+    }
+
+    private static String checkVersion() {
+        int found = bootstrapVersion();
+        if (found == VERSION) {
+            return null;
+        }
+        String problem = "the bootstrap class path holds a ChokepointBridge of another agent build (bridge version "
+                + (found < 0 ? "unknown" : Integer.toString(found)) + ", this agent's is " + VERSION + ")";
+        AgentLog.error("buffer-request timing off: " + problem + "; it is left alone, stack sampling goes on;"
+                + " restart the JVM to time buffer requests with this agent");
+        return problem;
+    }
+
+    /** The {@code VERSION} of the bridge in the bootstrap loader, read from that class; -1 when it has none. */
+    static int bootstrapVersion() {
+        try {
+            return Class.forName(BRIDGE, false, null).getField("VERSION").getInt(null);
+        } catch (Throwable t) {
+            return -1; // a build from before the constant, or not ours at all
         }
     }
 

@@ -16,8 +16,9 @@ import net.bytebuddy.utility.JavaModule;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
 import java.security.ProtectionDomain;
-import java.util.Collections;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +44,10 @@ public final class BufferRequestInstrumentation {
     private static final Method AWAIT = bridge("awaitBuffer", CompletableFuture.class);
     private static final Method AWAIT_TIMED = bridge("awaitBuffer", CompletableFuture.class, long.class, TimeUnit.class);
 
-    private final Set<String> instrumented = Collections.newSetFromMap(new ConcurrentHashMap<String, Boolean>());
+    /** By class name: the rewrite that was verified to call the bridge, e.g. {@code LocalBufferPool.requestMemorySegmentBlocking: CompletableFuture.get()}. */
+    private final Map<String, String> timed = new ConcurrentHashMap<>();
+    /** By class name: why a loaded buffer-pool class times nothing, e.g. {@code LocalBufferPool.requestMemorySegmentBlocking has no CompletableFuture.get() call}. */
+    private final Map<String, String> untimed = new ConcurrentHashMap<>();
     private ResettableClassFileTransformer transformer;
 
     /** Installs the transformer and retransforms the classes already loaded (dynamic attach). */
@@ -86,13 +90,31 @@ public final class BufferRequestInstrumentation {
     public boolean reset(Instrumentation instrumentation) {
         boolean reset = transformer == null
                 || transformer.reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
-        instrumented.clear();
+        timed.clear();
+        untimed.clear();
         return reset;
     }
 
-    /** What is timed so far, e.g. {@code LocalBufferPool.requestMemorySegmentBlocking: CompletableFuture.get()}. */
+    /**
+     * What is timed so far, e.g. {@code LocalBufferPool.requestMemorySegmentBlocking: CompletableFuture.get()}:
+     * only rewrites whose output was seen to call the bridge.
+     */
     public Set<String> instrumented() {
-        return instrumented;
+        return new TreeSet<>(timed.values());
+    }
+
+    /**
+     * The loaded buffer-pool classes whose waits are not timed, and why, e.g.
+     * {@code LocalBufferPool.requestMemorySegmentBlocking has no CompletableFuture.get() call}: their
+     * requests are never timed, so a blocked time of 0 would be a lie.
+     */
+    public Set<String> untimed() {
+        return new TreeSet<>(untimed.values());
+    }
+
+    /** True when no loaded buffer-pool class is left untimed; allocates nothing (read with every blocked-time figure). */
+    boolean allTimed() {
+        return untimed.isEmpty();
     }
 
     AsmVisitorWrapper substitutionFor(TypeDescription type) {
@@ -111,12 +133,13 @@ public final class BufferRequestInstrumentation {
         ElementMatcher.Junction<MethodDescription> requestMemorySegment19 =
                 named("requestMemorySegment").and(takesArguments(boolean.class));
         if (declares(type, requestMemorySegment19)) {
-            instrumented.add(type.getSimpleName() + ".requestMemorySegment(boolean): Object.wait(long)");
-            return MonitorWaitTiming.in(requestMemorySegment19);
+            return verified(type, "requestMemorySegment", "requestMemorySegment(boolean)", "Object.wait(long)",
+                    "beforeWait", MonitorWaitTiming.in(requestMemorySegment19));
         }
+        untimed(type, type.getSimpleName() + " has none of the buffer-request methods Chokepoint knows");
         AgentLog.errorOnce("no-request-method:" + type.getName(), type.getName()
-                + " has none of the buffer-request methods Chokepoint knows; exact blocked time is off for it,"
-                + " stack sampling goes on");
+                + " has none of the buffer-request methods Chokepoint knows; exact blocked time is off for it"
+                + " (BackPressuredTimeMsPerSecond NaN), stack sampling goes on");
         return AsmVisitorWrapper.NoOp.INSTANCE;
     }
 
@@ -124,12 +147,45 @@ public final class BufferRequestInstrumentation {
                                      String methodName, ElementMatcher.Junction<MethodDescription> waitCall,
                                      Method standIn, String waitName) {
         if (!declares(type, method)) {
+            untimed(type, type.getSimpleName() + " has no " + methodName);
             AgentLog.errorOnce("no-request-method:" + type.getName(), type.getName() + " has no " + methodName
-                    + "; exact blocked time is off for it, stack sampling goes on");
+                    + "; exact blocked time is off for it (BackPressuredTimeMsPerSecond NaN), stack sampling goes on");
             return AsmVisitorWrapper.NoOp.INSTANCE;
         }
-        instrumented.add(type.getSimpleName() + "." + methodName + ": " + waitName);
-        return MemberSubstitution.relaxed().method(waitCall).replaceWith(standIn).on(method);
+        return verified(type, methodName, methodName, waitName, standIn.getName(),
+                MemberSubstitution.relaxed().method(waitCall).replaceWith(standIn).on(method));
+    }
+
+    /**
+     * {@code rewrite}, followed by a look at what it wrote: the methods named {@code methodName}
+     * must now call the bridge's {@code bridgeMethod}. A rewrite that matched no wait call (a Flink
+     * fork that waits with {@code join()} or {@code get(timeout)}) changes nothing and says so,
+     * instead of claiming to time what it does not.
+     */
+    private AsmVisitorWrapper verified(final TypeDescription type, final String methodName, final String shownMethod,
+                                       final String waitName, final String bridgeMethod, AsmVisitorWrapper rewrite) {
+        // Compound wraps in list order, so the first one is nearest the class writer: it sees the rewritten code.
+        return new AsmVisitorWrapper.Compound(new CallCheck(methodName, bridgeMethod, new CallCheck.Result() {
+            @Override
+            public void found(int calls) {
+                String typeName = type.getName();
+                if (calls > 0) {
+                    timed.put(typeName, type.getSimpleName() + "." + shownMethod + ": " + waitName);
+                    untimed.remove(typeName);
+                } else {
+                    timed.remove(typeName);
+                    untimed(type, type.getSimpleName() + "." + shownMethod + " has no " + waitName + " call");
+                    AgentLog.errorOnce("no-wait-call:" + typeName, typeName + "." + shownMethod + " has no " + waitName
+                            + " call to time; exact blocked time is off (BackPressuredTimeMsPerSecond NaN),"
+                            + " stack sampling goes on");
+                }
+            }
+        }), rewrite);
+    }
+
+    private void untimed(TypeDescription type, String why) {
+        timed.remove(type.getName());
+        untimed.put(type.getName(), why);
     }
 
     private static ElementMatcher.Junction<MethodDescription> futureGet(int arguments) {
@@ -148,11 +204,13 @@ public final class BufferRequestInstrumentation {
         }
     }
 
-    /** Says once per class what went wrong; a failed class keeps its original code. */
-    private static final class Listener extends AgentBuilder.Listener.Adapter {
+    /** Says once per class what went wrong; a failed class keeps its original code, and times nothing. */
+    private final class Listener extends AgentBuilder.Listener.Adapter {
         @Override
         public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded,
                             Throwable throwable) {
+            timed.remove(typeName);
+            untimed.put(typeName, typeName.substring(typeName.lastIndexOf('.') + 1) + " could not be rewritten");
             AgentLog.errorOnce("transform:" + typeName, "cannot instrument " + typeName + ": " + throwable
                     + "; exact blocked time is off for it, stack sampling goes on");
         }

@@ -2,9 +2,9 @@ package dev.chokepoint.agent.instrument;
 
 import dev.chokepoint.agent.log.AgentLog;
 import dev.chokepoint.agent.flink.ThreadRunnables;
-import dev.chokepoint.bootstrap.ChokepointBridge;
 
 import java.lang.instrument.Instrumentation;
+import java.util.Set;
 
 /**
  * What the agent reaches inside Flink beyond stack samples: each task thread's Flink task (for the
@@ -13,21 +13,33 @@ import java.lang.instrument.Instrumentation;
  */
 public final class FlinkProbes {
 
+    private static final String BLOCKED_TIME_UNKNOWN = "BackPressuredTimeMsPerSecond is NaN";
+
     private final Instrumentation instrumentation;
+    /** Null when the bootstrap bridge is ours to link; else why the timing is off. */
+    private final String bridgeProblem;
     private final ThreadRunnables runnables;
     private final WaitRecorder recorder = new WaitRecorder();
-    private BufferRequestInstrumentation requests;
+    private volatile BufferRequestInstrumentation requests;
     private volatile boolean timing;
 
-    /** Call only after {@link BootstrapBridge#inject}: this class links the bridge. */
-    public FlinkProbes(Instrumentation instrumentation) {
+    /**
+     * @param bridgeProblem what {@link BootstrapBridge#inject} said: null when the bridge may be
+     *                      linked, else why not, and then nothing here links it (timing stays off)
+     */
+    public FlinkProbes(Instrumentation instrumentation, String bridgeProblem) {
         this.instrumentation = instrumentation;
+        this.bridgeProblem = instrumentation == null ? "no java.lang.instrument.Instrumentation" : bridgeProblem;
         this.runnables = instrumentation == null ? null : ThreadRunnables.open(instrumentation);
     }
 
     /** Turns request timing on (rewriting the wait calls the first time) or off (the rewritten calls then only wait). */
     public synchronized void setTiming(boolean on) {
-        if (on && requests == null && instrumentation != null) {
+        if (bridgeProblem != null) {
+            timing = false;
+            return;
+        }
+        if (on && requests == null) {
             try {
                 BufferRequestInstrumentation installed = new BufferRequestInstrumentation();
                 installed.install(instrumentation);
@@ -38,13 +50,15 @@ public final class FlinkProbes {
             }
         }
         timing = on && requests != null;
-        ChokepointBridge.install(timing ? recorder : null);
+        BridgeLink.install(timing ? recorder : null);
     }
 
     /** Stops timing and gives Flink's classes their original code back; false, with a log line, when it cannot. */
     public synchronized boolean remove() {
         timing = false;
-        ChokepointBridge.install(null);
+        if (bridgeProblem == null) {
+            BridgeLink.install(null);
+        }
         if (requests == null) {
             return true;
         }
@@ -63,6 +77,17 @@ public final class FlinkProbes {
         return timing;
     }
 
+    /**
+     * True while the blocked time can be vouched for: timing is on and no loaded buffer-pool class
+     * was left untimed (a rewrite that matched no wait call, a class of unknown shape, a class that
+     * could not be rewritten). Otherwise waits in that class are never timed, and a subtask's blocked
+     * time would read 0 where it is unknown.
+     */
+    public boolean blockedTimeMeasured() {
+        BufferRequestInstrumentation installed = requests;
+        return timing && installed != null && installed.allTimed();
+    }
+
     /** Reaches task threads' Flink tasks; null when this JVM does not let us. */
     public ThreadRunnables runnables() {
         return runnables;
@@ -72,16 +97,34 @@ public final class FlinkProbes {
         return recorder;
     }
 
+    /** Failures the bridge swallowed inside Flink's requests; 0 when the bridge is not ours to read. */
+    public long bridgeFailures() {
+        return bridgeProblem == null ? BridgeLink.handlerFailures() : 0L;
+    }
+
+    /** Every failure on the buffer-request path: the recorder's and those the bridge swallowed. */
+    public long instrumentationErrors() {
+        return recorder.errors() + bridgeFailures();
+    }
+
     /** For the Agent MBean: what is timed, or why nothing is. */
     public synchronized String status() {
-        if (instrumentation == null) {
-            return "off: no java.lang.instrument.Instrumentation";
+        if (bridgeProblem != null) {
+            return "off: " + bridgeProblem;
         }
         if (requests == null) {
             return timing ? "installing" : "off (instrument=false or failed, see the log)";
         }
-        String methods = requests.instrumented().isEmpty()
-                ? "no Flink buffer pool class loaded yet" : String.join(", ", requests.instrumented());
+        Set<String> timed = requests.instrumented();
+        Set<String> untimed = requests.untimed();
+        if (!untimed.isEmpty()) {
+            String notTimed = "not timed: " + String.join(", ", untimed) + " (" + BLOCKED_TIME_UNKNOWN + ")";
+            if (!timing) {
+                return "paused (instrument=false): " + (timed.isEmpty() ? "" : String.join(", ", timed) + "; ") + notTimed;
+            }
+            return timed.isEmpty() ? "not timing: " + notTimed : "timing " + String.join(", ", timed) + "; " + notTimed;
+        }
+        String methods = timed.isEmpty() ? "no Flink buffer pool class loaded yet" : String.join(", ", timed);
         return (timing ? "timing " : "paused (instrument=false): ") + methods;
     }
 }

@@ -1,22 +1,21 @@
 package dev.chokepoint.agent.instrument;
 
 import dev.chokepoint.agent.log.AgentLog;
-import dev.chokepoint.bootstrap.ChokepointBridge;
 
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The bridge's handler: runs on Flink's threads, inside buffer requests. After a thread's first
+ * What the bridge's handler ({@link BridgeLink}) records: runs on Flink's threads, inside buffer requests. After a thread's first
  * request (which registers it, under the table's lock) it allocates nothing, takes no lock and
  * never throws: a failure is counted and logged once, and the request goes on as if we were not there.
  */
-public final class WaitRecorder implements ChokepointBridge.Handler {
+public final class WaitRecorder {
 
     private final ThreadLocal<ThreadWaits> current = new ThreadLocal<>();
     private final ThreadWaitsTable byThreadId = new ThreadWaitsTable();
     private final AtomicLong errors = new AtomicLong();
 
-    @Override
+    /** Returns the request's start time (non-zero), or 0 when it is not measured. Never throws. */
     public long requestStarted() {
         try {
             ThreadWaits waits = current.get();
@@ -37,7 +36,7 @@ public final class WaitRecorder implements ChokepointBridge.Handler {
         }
     }
 
-    @Override
+    /** Never throws. */
     public void requestEnded(long startedNanos) {
         try {
             ThreadWaits waits = current.get();

@@ -6,6 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The agent's only output: single lines on the host's stderr, prefixed so that they stand out in a
  * TaskManager log. No logging framework, so that nothing of ours meets the host's logging setup.
+ * Never throws: a host may have replaced {@code System.err} with a stream that does, and a line we
+ * cannot write must not end the sampler or reach the host's code.
  */
 public final class AgentLog {
 
@@ -16,11 +18,19 @@ public final class AgentLog {
     }
 
     public static void info(String message) {
-        System.err.println(PREFIX + message);
+        print(PREFIX + message);
     }
 
     public static void error(String message) {
-        System.err.println(PREFIX + "ERROR " + message);
+        print(PREFIX + "ERROR " + message);
+    }
+
+    private static void print(String line) {
+        try {
+            System.err.println(line);
+        } catch (Throwable ignored) {
+            // the host's stderr refused the line; the counters still tell
+        }
     }
 
     /** Logs an error only the first time its kind is seen, so that a recurring fault cannot flood the host's log. */

@@ -47,6 +47,7 @@ class FlinkMetricsPublisherTest {
     };
 
     private volatile AgentConfig config = config("");
+    private volatile boolean blockedTimeMeasured = true;
     private final TaskView.ConfigSource settings = new TaskView.ConfigSource() {
         @Override
         public AgentConfig config() {
@@ -54,8 +55,8 @@ class FlinkMetricsPublisherTest {
         }
 
         @Override
-        public boolean timing() {
-            return true;
+        public boolean blockedTimeMeasured() {
+            return blockedTimeMeasured;
         }
     };
     private final List<SubtaskRegistry> registries = new ArrayList<>();
@@ -130,6 +131,19 @@ class FlinkMetricsPublisherTest {
         assertEquals(1.0 / STATES.length, (Double) fromFlink.get(FlinkMetricNames.HARD_RATIO), 1e-9);
         assertEquals(3.0 / STATES.length, (Double) fromFlink.get(FlinkMetricNames.SLEEP_RATIO), 1e-9);
         assertEquals("SLEEP", fromFlink.get(FlinkMetricNames.CAUSE));
+    }
+
+    @Test
+    void aBlockedTimeTheAgentCannotVouchForReadsNaNInFlinkAsInTheMBean() throws Exception {
+        TaskMetricGroup taskGroup = new TaskMetricGroup();
+        new Agent().run(new Task(taskGroup));
+        assertEquals(0.0, value(taskGroup, FlinkMetricNames.BLOCKED_TIME_MS_PER_SECOND), "measured: no timed wait");
+
+        // e.g. a buffer pool whose rewrite matched no wait call: its waits are never timed
+        blockedTimeMeasured = false;
+        assertEquals(Double.NaN, value(taskGroup, FlinkMetricNames.BLOCKED_TIME_MS_PER_SECOND));
+        assertEquals(Double.NaN, ManagementFactory.getPlatformMBeanServer().getAttribute(ObjectNames.task(SUBTASK),
+                FlinkMetricNames.TASK_ATTRIBUTES.get(FlinkMetricNames.BLOCKED_TIME_MS_PER_SECOND)));
     }
 
     @Test

@@ -16,7 +16,9 @@ import java.util.concurrent.locks.LockSupport;
  * on stdin: {@code stop <thread name>} ends that thread; {@code start <thread name> blocked|idle|switchable}
  * starts one; {@code switch <thread name>} moves a switchable thread between idle and blocked;
  * {@code burn <n>} starts n threads (not task threads) that spin on the CPU until the JVM ends;
- * {@code jmx} creates the platform MBean server, as a host that uses JMX itself does.
+ * {@code jmx} creates the platform MBean server, as a host that uses JMX itself does;
+ * {@code breakstderr} replaces {@code System.err} with a stream that throws on every line, as a host
+ * whose stderr goes to a logging bridge that has been shut down.
  */
 public final class FakeTaskApp {
 
@@ -63,6 +65,14 @@ public final class FakeTaskApp {
                 int space = line.lastIndexOf(' ');
                 start(line.substring(6, space), TASK_THREADS, line.endsWith("blocked"));
                 System.out.println("started " + line.substring(6, space));
+            } else if (line.equals("breakstderr")) {
+                System.setErr(new java.io.PrintStream(new java.io.ByteArrayOutputStream()) {
+                    @Override
+                    public void println(String x) {
+                        throw new IllegalStateException("stderr is closed");
+                    }
+                });
+                System.out.println("stderr broken");
             } else if (line.equals("jmx")) {
                 java.lang.management.ManagementFactory.getPlatformMBeanServer();
                 System.out.println("platform MBean server ready");
