@@ -40,6 +40,13 @@ public final class FlinkTask {
     private TaskMailbox mailbox;
     private int mailboxTries;
     private volatile WeakReference<Object> recordsInCounter;
+    /**
+     * The partition IDs, once read: a task's partitions and its channels' producers are fixed for its
+     * life (a recovered or unknown channel that becomes a real one keeps its partition), and building
+     * one string per channel is most of a read at 10,000 channels. Null until read with a result.
+     */
+    private volatile String[] produced;
+    private volatile String[] consumed;
 
     private FlinkTask(Object task, List<WeakReference<Object>> partitions, List<WeakReference<Object>> gates) {
         this.task = new WeakReference<>(task);
@@ -176,15 +183,28 @@ public final class FlinkTask {
                     continue;
                 }
                 long floatingAvailable = 0;
+                // Channels of a gate are of one or two classes: their methods are looked up once per
+                // class change, not per channel, so that a read stays linear and cheap at 10,000 channels.
+                Class<?> lastClass = null;
+                Method floating = null;
+                Method exclusive = null;
+                Method credit = null;
                 for (Object channel : channels(gate)) {
-                    Members members = Members.of(channel.getClass());
-                    if (!members.isA(REMOTE_INPUT_CHANNEL)) {
+                    if (channel.getClass() != lastClass) {
+                        lastClass = channel.getClass();
+                        Members members = Members.of(lastClass);
+                        boolean remote = members.isA(REMOTE_INPUT_CHANNEL);
+                        floating = remote ? required(members, "unsynchronizedGetFloatingBuffersAvailable") : null;
+                        exclusive = remote ? required(members, "unsynchronizedGetExclusiveBuffersUsed") : null;
+                        credit = remote ? required(members, "getInitialCredit") : null;
+                    }
+                    if (floating == null) {
                         continue;
                     }
                     remoteChannels++;
-                    floatingAvailable += intCall(members, channel, "unsynchronizedGetFloatingBuffersAvailable");
-                    exclusiveUsed += intCall(members, channel, "unsynchronizedGetExclusiveBuffersUsed");
-                    exclusiveTotal += intCall(members, channel, "getInitialCredit");
+                    floatingAvailable += ((Number) floating.invoke(channel)).intValue();
+                    exclusiveUsed += ((Number) exclusive.invoke(channel)).intValue();
+                    exclusiveTotal += ((Number) credit.invoke(channel)).intValue();
                 }
                 floatingUsed += Math.max(0, used(pool) - floatingAvailable);
                 floatingTotal += size(pool);
@@ -202,12 +222,16 @@ public final class FlinkTask {
      * between subtasks, and so between vertices, in every Flink version.
      */
     public String[] producedPartitions() {
+        String[] known = produced;
+        if (known != null) {
+            return known.clone();
+        }
         try {
             Set<String> ids = new LinkedHashSet<>();
             for (WeakReference<Object> ref : partitions) {
                 addPartitionId(ref.get(), ids);
             }
-            return ids.toArray(new String[0]);
+            return remember(ids, true);
         } catch (Throwable t) {
             unsupported("topology", "cannot read partition IDs: " + t);
             return new String[0];
@@ -216,22 +240,48 @@ public final class FlinkTask {
 
     /** The IDs of the result partitions this task's input channels read. */
     public String[] consumedPartitions() {
+        String[] known = consumed;
+        if (known != null) {
+            return known.clone();
+        }
         try {
             // A set: a gate has a channel per producer subtask, most of them reading the same partition.
             Set<String> ids = new LinkedHashSet<>();
             for (WeakReference<Object> ref : gates) {
                 Object gate = ref.get();
-                if (gate != null) {
-                    for (Object channel : channels(gate)) {
-                        addPartitionId(channel, ids);
+                if (gate == null) {
+                    continue;
+                }
+                Class<?> lastClass = null;
+                Method resultPartitionId = null;
+                for (Object channel : channels(gate)) {
+                    if (channel.getClass() != lastClass) {
+                        lastClass = channel.getClass();
+                        resultPartitionId = Members.of(lastClass).method("getPartitionId");
                     }
+                    Object id = resultPartitionId == null ? null : resultPartitionId.invoke(channel);
+                    addIntermediateId(id, ids);
                 }
             }
-            return ids.toArray(new String[0]);
+            return remember(ids, false);
         } catch (Throwable t) {
             unsupported("topology", "cannot read partition IDs: " + t);
             return new String[0];
         }
+    }
+
+    /** Keeps a non-empty result for the task's life (see {@link #produced}); an empty one is read again. */
+    private String[] remember(Set<String> ids, boolean producedSide) {
+        String[] result = ids.toArray(new String[0]);
+        if (result.length > 0) {
+            if (producedSide) {
+                produced = result;
+            } else {
+                consumed = result;
+            }
+            return result.clone();
+        }
+        return result;
     }
 
     /** {@code ResultPartitionID.getPartitionId()}: the producer's partition, the same object on both sides. */
@@ -240,7 +290,11 @@ public final class FlinkTask {
             return;
         }
         Method resultPartitionId = Members.of(partitionOrChannel.getClass()).method("getPartitionId");
-        Object id = resultPartitionId == null ? null : resultPartitionId.invoke(partitionOrChannel);
+        addIntermediateId(resultPartitionId == null ? null : resultPartitionId.invoke(partitionOrChannel), ids);
+    }
+
+    /** The {@code IntermediateResultPartitionID} of a {@code ResultPartitionID}, as text. */
+    private static void addIntermediateId(Object id, Set<String> ids) throws Exception {
         Method partitionId = id == null ? null : Members.of(id.getClass()).method("getPartitionId");
         Object intermediate = partitionId == null ? null : partitionId.invoke(id);
         if (intermediate != null) {
@@ -287,6 +341,14 @@ public final class FlinkTask {
             throw new NoSuchMethodException(gate.getClass().getName() + " has neither getChannel(int) nor getInputChannels()");
         }
         return ((Map<?, ?>) inputChannels.invoke(gate)).values();
+    }
+
+    private static Method required(Members members, String method) throws NoSuchMethodException {
+        Method m = members.method(method);
+        if (m == null) {
+            throw new NoSuchMethodException(method + "()");
+        }
+        return m;
     }
 
     private static int intCall(Members members, Object target, String method) throws Exception {

@@ -34,7 +34,8 @@ final class Members {
 
     /** The method, declared here or inherited (interfaces too), made accessible; null when absent. */
     Method method(String name, Class<?>... parameters) {
-        String key = name + Arrays.toString(parameters);
+        // No-argument methods (nearly every read) are keyed by their name alone: no string built per call.
+        String key = parameters.length == 0 ? name : name + Arrays.toString(parameters);
         Object member = members.get(key);
         if (member == null) {
             member = findMethod(name, parameters);
