@@ -45,11 +45,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  *
  * <p>The job ({@link ClusterJobs}): Source: Events → Parse in one TaskManager, Enrich (the
  * bottleneck) → Sink: Discard in the other.
+ *
+ * <p>The agent comes into the TaskManagers both ways an operator loads it: TaskManager 0 starts
+ * with {@code -javaagent}, TaskManager {@value #ATTACHED_TASK_MANAGER} without, and the real CLI
+ * ({@code chokepoint attach <pid>}) loads it once the job runs there; whichever half of the job a
+ * TaskManager gets, every check reads the figures of both.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class FlinkClusterScenario {
 
     static final int TASK_MANAGERS = 2;
+    /** The TaskManager that starts without the agent and gets it by {@code chokepoint attach} once the job runs. */
+    static final int ATTACHED_TASK_MANAGER = 1;
     static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(120);
     static final Duration POLL = Duration.ofSeconds(1);
     /** What Flink's Prometheus reporter does to label values by default ({@code filterLabelValueCharacters}). */
@@ -108,12 +115,16 @@ public abstract class FlinkClusterScenario {
                     .taskManagers(TASK_MANAGERS)
                     .configFileName(configFileName())
                     .jvmArgs(clusterJvmArgs())
-                    .taskManagerJvmArgs(i -> Arrays.asList(
-                            "-javaagent:" + JavaProcess.agentJar(),
-                            "-javaagent:" + jmxExporter + "=" + Loopback.HOST + ":" + jmxPorts.get(i) + ":" + jmxConfig))
+                    .taskManagerJvmArgs(i -> i == ATTACHED_TASK_MANAGER
+                            ? Collections.singletonList(
+                                    "-javaagent:" + jmxExporter + "=" + Loopback.HOST + ":" + jmxPorts.get(i) + ":" + jmxConfig)
+                            : Arrays.asList(
+                                    "-javaagent:" + JavaProcess.agentJar(),
+                                    "-javaagent:" + jmxExporter + "=" + Loopback.HOST + ":" + jmxPorts.get(i) + ":" + jmxConfig))
                     .start();
             jobId = cluster.submit(ClusterJobs.class.getName());
             cluster.awaitRunning(jobId);
+            attachWithTheCli(name, cluster.taskManagers().get(ATTACHED_TASK_MANAGER).pid());
             System.out.printf("[%s] job %s running on %s%n", name, jobId, cluster.restUrl());
             prometheus = Prometheus.builder(name)
                     .scrape("flink", cluster.reporterTargets())
@@ -126,6 +137,19 @@ public abstract class FlinkClusterScenario {
                 stop();
             }
         }
+    }
+
+    /** {@code chokepoint attach <pid>}, the real jar, into a TaskManager whose tasks already run. */
+    private static void attachWithTheCli(String name, long pid) throws Exception {
+        Path cli = Paths.get("..", "..", "attach-cli", "target", "chokepoint.jar").toAbsolutePath().normalize();
+        assertTrue(Files.isRegularFile(cli), "build the CLI first: " + cli);
+        List<String> command = Arrays.asList(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", cli.toString(), "attach", Long.toString(pid), "--agent", JavaProcess.agentJar().toString());
+        Process attach = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(attach.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertTrue(attach.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "chokepoint attach did not finish");
+        System.out.printf("[%s] chokepoint attach %d: %s%n", name, pid, output);
+        assertEquals(0, attach.exitValue(), output);
     }
 
     @AfterAll
@@ -160,6 +184,44 @@ public abstract class FlinkClusterScenario {
         assertEquals(up, placement.get(label(ClusterJobs.PARSE_VERTEX)), "Parse shares its slot with the source: " + placement);
         assertEquals(down, placement.get(label(ClusterJobs.SINK_VERTEX)), "the sink shares its slot with Enrich: " + placement);
         assertNotEquals(up, down, "slot sharing groups 'up' and 'down' on different TaskManagers: " + placement);
+    }
+
+    /**
+     * The JobManager's REST API lists the agent's metrics of every vertex (from both TaskManagers,
+     * the attached one too), and {@code status --rest} names the levels, the origin and each
+     * subtask's TaskManager from it alone, judged by the agents' figures.
+     */
+    @Test
+    void theJobManagersRestApiCarriesTheAgentsMetricsAndStatusRestNamesTheOrigin() throws Exception {
+        JsonNode vertices = cluster.rest("/jobs/" + jobId).path("vertices");
+        Map<String, List<String>> missing = new TreeMap<>();
+        await("the chokepoint metrics of every vertex at the JobManager").atMost(SETTLE_TIMEOUT).pollInterval(POLL)
+                .until(() -> {
+                    missing.clear();
+                    for (JsonNode vertex : vertices) {
+                        Set<String> ids = new TreeSet<>();
+                        cluster.rest("/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/metrics")
+                                .forEach(m -> ids.add(m.path("id").asText()));
+                        List<String> absent = new ArrayList<>();
+                        for (String metric : List.of("levelCode", "backPressureRatio", "busyRatio", "cpuRatio")) {
+                            if (!ids.contains("0.chokepoint." + metric)) {
+                                absent.add(metric);
+                            }
+                        }
+                        if (!absent.isEmpty()) {
+                            missing.put(vertex.path("name").asText(), absent);
+                        }
+                    }
+                    return missing.isEmpty();
+                });
+        Map<String, String> levels = new LinkedHashMap<>();
+        levels.put(ClusterJobs.SOURCE_VERTEX, BackPressureLevel.HIGH.name());
+        levels.put(ClusterJobs.PARSE_VERTEX, BackPressureLevel.HIGH.name());
+        levels.put(ClusterJobs.ENRICH_VERTEX, BackPressureLevel.OK.name());
+        levels.put(ClusterJobs.SINK_VERTEX, BackPressureLevel.OK.name());
+        int restPort = Integer.parseInt(cluster.restUrl().substring(cluster.restUrl().lastIndexOf(':') + 1));
+        RestStatusCheck.check(getClass().getSimpleName(), restPort, levels, ClusterJobs.ENRICH_VERTEX,
+                dev.chokepoint.cli.jmx.TaskSnapshot.Placement.BY_AGENT, TASK_MANAGERS);
     }
 
     @Test
