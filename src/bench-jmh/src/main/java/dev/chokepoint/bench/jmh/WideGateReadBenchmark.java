@@ -22,8 +22,8 @@ import java.util.Locale;
  * {@code --warmup} reads and {@code --reads} timed ones through the platform MBean server, as a
  * local JMX client does, {@value #PAUSE_MILLIS} ms apart: the agent lets the reads of one
  * {@code getAttributes} share one walk over the channels for 20 ms, so reads closer together would
- * time that walk once for several reads (a scraper reads every few seconds). Prints the median, p90 and max per read and the median per 1,000
- * channels: a read that is linear in channels keeps the last column flat.
+ * time that walk once for several reads (a scraper reads every few seconds). Prints the median, p90 and max per read and what each added
+ * channel cost since the previous row: a read that is linear in channels keeps that column flat.
  *
  * <p>Arguments: {@code --channels=100,1000,10000} {@code --warmup=200} {@code --reads=500}.
  */
@@ -52,6 +52,8 @@ public final class WideGateReadBenchmark {
         }
         MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
         List<String> rows = new ArrayList<>();
+        double previousMedian = Double.NaN;
+        int previousChannels = 0;
         for (int channels : channelCounts) {
             try (WideGateTask task = WideGateTask.start(channels)) {
                 ObjectName name = awaitMBean(mbeans, task.jobId(), channels);
@@ -70,9 +72,12 @@ public final class WideGateReadBenchmark {
                 }
                 Arrays.sort(nanos);
                 double median = nanos[reads / 2] / 1000.0;
-                rows.add(String.format(Locale.ROOT, "| %,d | %d | %.0f | %.0f | %.0f | %.1f |", channels, all.length,
-                        median, nanos[(int) (reads * 0.9)] / 1000.0, nanos[reads - 1] / 1000.0,
-                        median / (channels / 1000.0)));
+                String perChannel = Double.isNaN(previousMedian) ? "-" : String.format(Locale.ROOT, "%.2f",
+                        (median - previousMedian) / (channels - previousChannels));
+                rows.add(String.format(Locale.ROOT, "| %,d | %d | %.0f | %.0f | %.0f | %s |", channels, all.length,
+                        median, nanos[(int) (reads * 0.9)] / 1000.0, nanos[reads - 1] / 1000.0, perChannel));
+                previousMedian = median;
+                previousChannels = channels;
                 System.out.println("[wide-gate] " + rows.get(rows.size() - 1));
             }
         }
@@ -81,7 +86,7 @@ public final class WideGateReadBenchmark {
                 + " N remote input channels; " + reads + " reads after " + warmup + " warm-up reads, " + PAUSE_MILLIS + " ms apart, java "
                 + System.getProperty("java.version") + ":");
         System.out.println();
-        System.out.println("| channels | attributes | median µs | p90 µs | max µs | median µs per 1,000 channels |");
+        System.out.println("| channels | attributes | median µs | p90 µs | max µs | µs per added channel (median) |");
         System.out.println("|---:|---:|---:|---:|---:|---:|");
         rows.forEach(System.out::println);
     }
