@@ -3,6 +3,7 @@ package dev.chokepoint.cli;
 import dev.chokepoint.api.AgentThreads;
 import dev.chokepoint.cli.testing.FakeTaskApp;
 import dev.chokepoint.cli.testing.JavaProcess;
+import dev.chokepoint.cli.testing.ListeningSockets;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -12,8 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -43,16 +42,16 @@ class NothingExposedTest {
     @Test
     void theAgentOpensNoListeningSocketAndNoSocketAtAll() throws Exception {
         Assumptions.assumeTrue(Files.isDirectory(Paths.get("/proc/self/fd")), "needs Linux /proc");
-        Sockets without;
+        ListeningSockets without;
         try (JavaProcess app = JavaProcess.builder(FakeTaskApp.class.getName()).logName("NothingExposed-without").start()) {
             app.awaitOutput(FakeTaskApp.READY, Duration.ofSeconds(30));
             // the same footing as the agent, which creates the JDK's platform MBean server
             SamplerFaultsTest.send(app, "jmx");
             app.awaitOutput("platform MBean server ready", Duration.ofSeconds(30));
             Thread.sleep(500);
-            without = Sockets.of(app.pid());
+            without = ListeningSockets.of(app.pid());
         }
-        Sockets with;
+        ListeningSockets with;
         try (JavaProcess app = JavaProcess.builder(FakeTaskApp.class.getName()).javaagent(ARGS)
                 .logName("NothingExposed-with").start()) {
             app.awaitOutput(FakeTaskApp.READY, Duration.ofSeconds(30));
@@ -61,7 +60,7 @@ class NothingExposedTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> threadNames(app.pid()).contains(sampler));
             // ...and has done some 50 ticks, registering its MBeans on the way
             Thread.sleep(500);
-            with = Sockets.of(app.pid());
+            with = ListeningSockets.of(app.pid());
             assertEquals(List.of(), with.listening, "listening sockets with the agent: " + with);
             assertEquals(without.listening, with.listening);
             assertEquals(without.all.size(), with.all.size(), "the agent opens no socket at all: without " + without
@@ -78,7 +77,7 @@ class NothingExposedTest {
                 .jvmArgs("-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:0")
                 .logName("NothingExposed-control").start()) {
             app.awaitOutput(FakeTaskApp.READY, Duration.ofSeconds(30));
-            Sockets sockets = Sockets.of(app.pid());
+            ListeningSockets sockets = ListeningSockets.of(app.pid());
             assertEquals(1, sockets.listening.size(), sockets.toString());
             assertTrue(sockets.listening.get(0).startsWith("tcp LISTEN 0100007F:"), sockets.toString());
         }
@@ -96,67 +95,5 @@ class NothingExposedTest {
             }
         }
         return names;
-    }
-
-    /** The sockets a process holds, by inode, and a description of the listening ones. */
-    private static final class Sockets {
-        final Set<String> all = new HashSet<>();
-        final List<String> listening = new ArrayList<>();
-
-        static Sockets of(long pid) throws IOException {
-            Sockets sockets = new Sockets();
-            Path proc = Paths.get("/proc", Long.toString(pid));
-            try (DirectoryStream<Path> fds = Files.newDirectoryStream(proc.resolve("fd"))) {
-                for (Path fd : fds) {
-                    try {
-                        String target = Files.readSymbolicLink(fd).toString();
-                        if (target.startsWith("socket:[")) {
-                            sockets.all.add(target.substring("socket:[".length(), target.length() - 1));
-                        }
-                    } catch (IOException closed) {
-                        // closed while we listed
-                    }
-                }
-            }
-            for (String table : List.of("tcp", "tcp6")) {
-                for (String[] row : rows(proc.resolve("net").resolve(table))) {
-                    // sl local_address rem_address st tx:rx tr:tm retrnsmt uid timeout inode
-                    if (sockets.all.contains(row[9]) && "0A".equals(row[3])) {
-                        sockets.listening.add(table + " LISTEN " + row[1] + " inode " + row[9]);
-                    }
-                }
-            }
-            for (String table : List.of("udp", "udp6")) {
-                for (String[] row : rows(proc.resolve("net").resolve(table))) {
-                    if (sockets.all.contains(row[9])) {
-                        sockets.listening.add(table + " bound " + row[1] + " inode " + row[9]);
-                    }
-                }
-            }
-            for (String[] row : rows(proc.resolve("net").resolve("unix"))) {
-                // Num RefCount Protocol Flags Type St Inode [Path]; Flags 00010000 = accepting connections
-                if (row.length > 6 && sockets.all.contains(row[6]) && "00010000".equals(row[3])) {
-                    sockets.listening.add("unix listening " + (row.length > 7 ? row[7] : "<unnamed>") + " inode " + row[6]);
-                }
-            }
-            return sockets;
-        }
-
-        private static List<String[]> rows(Path table) throws IOException {
-            List<String[]> rows = new ArrayList<>();
-            if (!Files.exists(table)) {
-                return rows;
-            }
-            List<String> lines = Files.readAllLines(table);
-            for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
-                rows.add(line.trim().split("\\s+"));
-            }
-            return rows;
-        }
-
-        @Override
-        public String toString() {
-            return all.size() + " sockets " + all + ", listening " + listening;
-        }
     }
 }
