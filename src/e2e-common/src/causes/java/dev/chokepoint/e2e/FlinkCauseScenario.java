@@ -14,9 +14,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -24,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -217,15 +213,8 @@ public abstract class FlinkCauseScenario {
 
     /** The real CLI's {@code status --json}: the origin's vertex and cause, as {@code "<vertex> <cause>"}. */
     private static String statusJson(long pid) throws Exception {
-        Path cli = Paths.get("..", "..", "attach-cli", "target", "chokepoint.jar").toAbsolutePath().normalize();
-        assertTrue(Files.isRegularFile(cli), "build the CLI first: " + cli);
-        Process status = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", cli.toString(), "status", Long.toString(pid), "--json",
-                "--agent", JavaProcess.agentJar().toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String json = new String(status.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(status.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, status.exitValue(), json);
+        String json = CliJar.run(Duration.ofSeconds(60), "status", Long.toString(pid), "--json",
+                "--agent", JavaProcess.agentJar().toString());
         Map<?, ?> origin = (Map<?, ?>) ((Map<?, ?>) JsonTree.parse(json.getBytes(StandardCharsets.UTF_8)))
                 .get(StatusJson.ORIGIN);
         Object vertex = origin == null ? null : origin.get(StatusJson.VERTEX);

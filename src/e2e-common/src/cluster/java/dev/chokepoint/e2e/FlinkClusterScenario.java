@@ -141,15 +141,9 @@ public abstract class FlinkClusterScenario {
 
     /** {@code chokepoint attach <pid>}, the real jar, into a TaskManager whose tasks already run. */
     private static void attachWithTheCli(String name, long pid) throws Exception {
-        Path cli = Paths.get("..", "..", "attach-cli", "target", "chokepoint.jar").toAbsolutePath().normalize();
-        assertTrue(Files.isRegularFile(cli), "build the CLI first: " + cli);
-        List<String> command = Arrays.asList(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", cli.toString(), "attach", Long.toString(pid), "--agent", JavaProcess.agentJar().toString());
-        Process attach = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(attach.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertTrue(attach.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "chokepoint attach did not finish");
+        String output = CliJar.run(Duration.ofSeconds(120), "attach", Long.toString(pid),
+                "--agent", JavaProcess.agentJar().toString());
         System.out.printf("[%s] chokepoint attach %d: %s%n", name, pid, output);
-        assertEquals(0, attach.exitValue(), output);
     }
 
     @AfterAll

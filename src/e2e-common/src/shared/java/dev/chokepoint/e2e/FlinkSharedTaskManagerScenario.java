@@ -22,9 +22,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,7 +31,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -99,7 +95,7 @@ public abstract class FlinkSharedTaskManagerScenario {
                 List<String> fetchers = threadsNamed(mbeans, SharedJobs.FETCHER_PREFIX);
                 System.out.printf("[%s] three jobs: %d wrong of %d readings (6 Parse subtasks, 3 jobs' origins);"
                         + " fetcher threads alive: %s%n", label, wrong.size(), READINGS, fetchers);
-                assertEquals(PARALLELISM_OF_B, fetchers.size(), "B's fetcher threads must run for the test to mean anything");
+                assertEquals(SharedJobs.PARALLELISM, fetchers.size(), "B's fetcher threads must run for the test to mean anything");
                 assertEquals(List.of(), wrong);
                 assertEquals(2, namesOfB.size(), namesOfB.toString());
                 for (ObjectName name : namesOfB) {
@@ -140,8 +136,6 @@ public abstract class FlinkSharedTaskManagerScenario {
             child.process().getOutputStream().flush();
         }
     }
-
-    private static final int PARALLELISM_OF_B = SharedJobs.PARALLELISM;
 
     /** Until every subtask of every job has a full window (4 vertices x 2 subtasks x 3 jobs). */
     private static void awaitFullWindows(ChokepointReader reader, String label, int parseSubtasks) throws Exception {
@@ -204,15 +198,8 @@ public abstract class FlinkSharedTaskManagerScenario {
 
     /** The real CLI's {@code status --json}: each job's origins, by job id. */
     private static Map<String, List<String>> cliOrigins(long pid) throws Exception {
-        Path cli = Paths.get("..", "..", "attach-cli", "target", "chokepoint.jar").toAbsolutePath().normalize();
-        assertTrue(Files.isRegularFile(cli), "build the CLI first: " + cli);
-        Process status = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", cli.toString(), "status", Long.toString(pid), "--json",
-                "--agent", JavaProcess.agentJar().toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String json = new String(status.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(status.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, status.exitValue(), json);
+        String json = CliJar.run(Duration.ofSeconds(60), "status", Long.toString(pid), "--json",
+                "--agent", JavaProcess.agentJar().toString());
         Map<String, List<String>> origins = new TreeMap<>();
         Object jobs = ((Map<?, ?>) JsonTree.parse(json.getBytes(StandardCharsets.UTF_8))).get(StatusJson.JOBS);
         assertTrue(jobs instanceof List, "a jobs array with several jobs: " + json);

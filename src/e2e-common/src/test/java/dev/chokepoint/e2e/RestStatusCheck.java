@@ -9,17 +9,11 @@ import dev.chokepoint.cli.report.Vertex;
 import dev.chokepoint.cli.rest.FlinkRestClient;
 import dev.chokepoint.cli.rest.RestSnapshotReader;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.awaitility.Awaitility.await;
@@ -135,15 +129,8 @@ final class RestStatusCheck {
 
     /** The real jar, as an operator runs it: {@code status --rest URL --json --wait}. */
     private static void runTheJar(String label, String url, String origin) throws Exception {
-        Path cli = Paths.get("..", "..", "attach-cli", "target", "chokepoint.jar").toAbsolutePath().normalize();
-        assertTrue(Files.isRegularFile(cli), "build the CLI first: " + cli);
-        List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-jar", cli.toString(), "status", "--rest", url, "--json", "--wait"));
-        Process status = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String json = new String(status.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertTrue(status.waitFor(120, TimeUnit.SECONDS), "the CLI did not finish");
-        System.out.printf("[%s] chokepoint %s: %s%n", label, String.join(" ", command.subList(3, command.size())), json);
-        assertEquals(0, status.exitValue(), json);
+        String json = CliJar.run(Duration.ofSeconds(120), "status", "--rest", url, "--json", "--wait");
+        System.out.printf("[%s] chokepoint status --rest %s --json --wait: %s%n", label, url, json);
         assertFalse(json.contains("\n"), "one JSON line: " + json);
         assertTrue(json.contains("\"rest\":\"" + url + "\""), json);
         if (origin == null) {
