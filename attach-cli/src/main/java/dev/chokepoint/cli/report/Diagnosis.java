@@ -227,14 +227,18 @@ public final class Diagnosis {
         if (busy(receiver) >= BOTTLENECK_BUSY) {
             return true;
         }
+        PoolReading reading = reading(readings, input, receiver);
+        return reading != null && reading.receiverSlow();
+    }
+
+    /** The pool reading of the edge {@code upstream -> downstream}; null when there is no such edge (edges are unique). */
+    private static PoolReading reading(List<PoolReading> readings, Vertex upstream, Vertex downstream) {
         for (PoolReading reading : readings) {
-            if (reading.edge.upstream == input && reading.edge.downstream == receiver) {
-                return reading.verdict == PoolReading.Verdict.SLOW_RECEIVER
-                        || reading.verdict == PoolReading.Verdict.SOME_CHANNELS
-                        || reading.verdict == PoolReading.Verdict.MOST_OR_ALL_CHANNELS;
+            if (reading.edge.upstream == upstream && reading.edge.downstream == downstream) {
+                return reading;
             }
         }
-        return false;
+        return null;
     }
 
     /** The busiest subtask's busy share, 0 when unknown. */
@@ -263,11 +267,9 @@ public final class Diagnosis {
                 }
             }
         }
-        for (PoolReading reading : readings) {
-            if (reading.edge.upstream == input && reading.edge.downstream == origin
-                    && reading.verdict != PoolReading.Verdict.UNKNOWN) {
-                reason.append("; pools: ").append(reading.verdict.text);
-            }
+        PoolReading reading = reading(readings, input, origin);
+        if (reading != null && reading.verdict != PoolReading.Verdict.UNKNOWN) {
+            reason.append("; pools: ").append(reading.verdict.text);
         }
         if (!graph.topologyKnown) {
             reason.append(GUESSED);
@@ -323,8 +325,7 @@ public final class Diagnosis {
         }
 
         for (Vertex input : pressing) {
-            PoolReading reading = readings.stream()
-                    .filter(r -> r.edge.upstream == input && r.edge.downstream == origin).findFirst().orElse(null);
+            PoolReading reading = reading(readings, input, origin);
             List<TaskSnapshot> remote = filter(origin.subtasks, t -> t.remoteInputChannels > 0);
             if (reading != null && reading.verdict == PoolReading.Verdict.NETWORK_BOTTLENECK && !remote.isEmpty()) {
                 List<String> evidence = new ArrayList<>();
