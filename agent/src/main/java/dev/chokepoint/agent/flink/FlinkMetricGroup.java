@@ -57,6 +57,13 @@ public final class FlinkMetricGroup {
         return group;
     }
 
+    /** {@code getAllVariables().get(name)}, e.g. {@code <job_name>}: the public {@code MetricGroup} API; null when absent. */
+    public String variable(String name) throws ReflectiveOperationException {
+        Object all = invoke(metricGroupType.getMethod("getAllVariables"), group);
+        Object value = all instanceof Map ? ((Map<?, ?>) all).get(name) : null;
+        return value == null ? null : value.toString();
+    }
+
     /** {@code addGroup(name)}: Flink returns the existing sub-group of that name, if any. */
     public FlinkMetricGroup subgroup(String name) throws ReflectiveOperationException {
         return new FlinkMetricGroup(invoke(metricGroupType.getMethod("addGroup", String.class), group, name),

@@ -3,8 +3,6 @@ package dev.chokepoint.agent.flink;
 import dev.chokepoint.agent.log.AgentLog;
 
 import java.lang.reflect.Field;
-import java.lang.reflect.Method;
-import java.util.Map;
 
 /**
  * Which Flink {@code Task} a thread works for, and who that task is. A task thread runs its
@@ -79,15 +77,11 @@ public final class TaskOwners {
         }
     }
 
-    /** {@code MetricGroup.getAllVariables().get("<job_name>")} of the task's group (a public API in 1.9–2.x). */
+    /** The {@code <job_name>} variable of the task's metric group (a public API in 1.9–2.x); empty when it has none. */
     private static String jobName(Object task) {
         try {
-            Method getMetricGroup = Members.of(task.getClass()).method("getMetricGroup");
-            Object group = getMetricGroup == null ? null : getMetricGroup.invoke(task);
-            Method variables = group == null ? null : Members.of(group.getClass()).method("getAllVariables");
-            Object all = variables == null ? null : variables.invoke(group);
-            Object name = all instanceof Map ? ((Map<?, ?>) all).get(JOB_NAME_VARIABLE) : null;
-            return name == null ? "" : name.toString();
+            String name = FlinkMetricGroup.ofTask(task).variable(JOB_NAME_VARIABLE);
+            return name == null ? "" : name;
         } catch (Throwable t) {
             return "";
         }
