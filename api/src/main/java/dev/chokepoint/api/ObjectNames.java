@@ -10,6 +10,8 @@ import javax.management.ObjectName;
 public final class ObjectNames {
 
     public static final String DOMAIN = "chokepoint";
+    /** The key of a Flink subtask's job in its ObjectName; its value is {@link #job(String, String)}, quoted. */
+    public static final String JOB_KEY = "job";
 
     /** The agent itself: {@link AgentMXBean}. */
     public static final ObjectName AGENT = parse(DOMAIN + ":type=Agent");
@@ -34,7 +36,7 @@ public final class ObjectNames {
      * keeps two jobs apart in a shared TaskManager even when their job and vertex names are equal.
      */
     public static ObjectName task(String jobName, String jobId, String subtaskName) {
-        return parse(DOMAIN + ":type=Task,job=" + ObjectName.quote(job(jobName, jobId)) + ",name="
+        return parse(DOMAIN + ":type=Task," + JOB_KEY + "=" + ObjectName.quote(job(jobName, jobId)) + ",name="
                 + ObjectName.quote(subtaskName));
     }
 

@@ -1,6 +1,7 @@
 package dev.chokepoint.e2e;
 
 import dev.chokepoint.api.BackPressureLevel;
+import dev.chokepoint.api.FlinkMetricNames;
 import dev.chokepoint.api.TaskAttributes;
 import dev.chokepoint.cli.testing.JavaProcess;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
@@ -197,8 +198,9 @@ public abstract class FlinkClusterScenario {
                         cluster.rest("/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/metrics")
                                 .forEach(m -> ids.add(m.path("id").asText()));
                         List<String> absent = new ArrayList<>();
-                        for (String metric : List.of("levelCode", "backPressureRatio", "busyRatio", "cpuRatio")) {
-                            if (!ids.contains("0.chokepoint." + metric)) {
+                        for (String metric : List.of(FlinkMetricNames.LEVEL_CODE, FlinkMetricNames.BACK_PRESSURE_RATIO,
+                                FlinkMetricNames.BUSY_RATIO, FlinkMetricNames.CPU_RATIO)) {
+                            if (!ids.contains("0." + FlinkMetricNames.GROUP + "." + metric)) {
                                 absent.add(metric);
                             }
                         }

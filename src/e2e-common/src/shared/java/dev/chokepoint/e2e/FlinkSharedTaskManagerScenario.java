@@ -99,7 +99,7 @@ public abstract class FlinkSharedTaskManagerScenario {
                 assertEquals(List.of(), wrong);
                 assertEquals(2, namesOfB.size(), namesOfB.toString());
                 for (ObjectName name : namesOfB) {
-                    String job = ObjectName.unquote(name.getKeyProperty("job"));
+                    String job = ObjectName.unquote(name.getKeyProperty(ObjectNames.JOB_KEY));
                     assertEquals(ObjectNames.job(SharedJobs.JOB_NAME, b), job, name.toString());
                     assertEquals(SharedJobs.JOB_NAME, mbeans.getAttribute(name, TaskAttributes.JOB));
                 }
