@@ -54,6 +54,18 @@ public final class FlinkMetricNames {
     /** {@link TaskAttributes#CAUSE}: a String gauge, e.g. {@code CPU}, {@code NONE}. */
     public static final String CAUSE = "cause";
 
+    /**
+     * One text gauge of every figure of the subtask, {@link #FIGURE_FIELDS} in order, joined by
+     * {@link #FIELD_SEPARATOR} (numbers as {@link Double#toString}, {@code NaN} when unknown; the cause by
+     * name). It exists for Flink's REST API: a reader of a vertex of 1,000 subtasks asks one id per
+     * subtask instead of 16, so the request lines Flink's REST server caps at 4096 characters carry
+     * 180 subtasks instead of 9. Reporters that take numbers only (Prometheus) skip it; the single
+     * gauges stay for them.
+     */
+    public static final String FIGURES = "figures";
+    /** Between two fields of {@link #FIGURES}; no field's text contains it. */
+    public static final String FIELD_SEPARATOR = ",";
+
     /** The numeric metrics, in the order they are registered. */
     public static final List<String> NUMBERS = Collections.unmodifiableList(Arrays.asList(
             BACK_PRESSURE_RATIO, LEVEL_CODE, HARD_RATIO, SOFT_RATIO, IDLE_RATIO, BUSY_RATIO,
@@ -67,6 +79,42 @@ public final class FlinkMetricNames {
         String[] all = NUMBERS.toArray(new String[NUMBERS.size() + 1]);
         all[NUMBERS.size()] = CAUSE;
         ALL = Collections.unmodifiableList(Arrays.asList(all));
+    }
+
+    /** Every gauge the agent registers in the group: {@link #ALL}, then {@link #FIGURES}. */
+    public static final List<String> GAUGES;
+
+    static {
+        List<String> gauges = new java.util.ArrayList<>(ALL);
+        gauges.add(FIGURES);
+        GAUGES = Collections.unmodifiableList(gauges);
+    }
+
+    /**
+     * The fields of {@link #FIGURES}, in order: {@link #ALL}, then the buffer pools the agent reads
+     * (the Task MBean's {@code OutPoolUsage}, {@code InPoolUsage}, {@code FloatingBuffersUsage},
+     * {@code ExclusiveBuffersUsage}, {@code RemoteInputChannels}; fields only, not gauges of their
+     * own: Flink has its own pool gauges). Fields are only ever appended, so a reader takes the
+     * fields it knows from an agent of any version, and reads an absent one as unknown.
+     */
+    public static final List<String> FIGURE_FIELDS;
+
+    /** {@link TaskAttributes#OUT_POOL_USAGE}, a field of {@link #FIGURES} only. */
+    public static final String OUT_POOL_USAGE_FIELD = "outPoolUsage";
+    /** {@link TaskAttributes#IN_POOL_USAGE}, a field of {@link #FIGURES} only. */
+    public static final String IN_POOL_USAGE_FIELD = "inPoolUsage";
+    /** {@link TaskAttributes#FLOATING_BUFFERS_USAGE}, a field of {@link #FIGURES} only. */
+    public static final String FLOATING_BUFFERS_USAGE_FIELD = "floatingBuffersUsage";
+    /** {@link TaskAttributes#EXCLUSIVE_BUFFERS_USAGE}, a field of {@link #FIGURES} only. */
+    public static final String EXCLUSIVE_BUFFERS_USAGE_FIELD = "exclusiveBuffersUsage";
+    /** {@link TaskAttributes#REMOTE_INPUT_CHANNELS}, a field of {@link #FIGURES} only: -1 when unknown. */
+    public static final String REMOTE_INPUT_CHANNELS_FIELD = "remoteInputChannels";
+
+    static {
+        List<String> fields = new java.util.ArrayList<>(ALL);
+        fields.addAll(Arrays.asList(OUT_POOL_USAGE_FIELD, IN_POOL_USAGE_FIELD, FLOATING_BUFFERS_USAGE_FIELD,
+                EXCLUSIVE_BUFFERS_USAGE_FIELD, REMOTE_INPUT_CHANNELS_FIELD));
+        FIGURE_FIELDS = Collections.unmodifiableList(fields);
     }
 
     /** Each metric ({@link #ALL}, in order) → the Task MBean attribute it equals ({@link TaskAttributes}). */
@@ -88,6 +136,19 @@ public final class FlinkMetricNames {
     }
 
     private FlinkMetricNames() {
+    }
+
+    /**
+     * The fields of a {@link #FIGURES} text by name ({@link #FIGURE_FIELDS}); those it lacks (an
+     * older agent) are absent, those it has beyond them (a newer agent) ignored.
+     */
+    public static Map<String, String> unpack(String figures) {
+        Map<String, String> byName = new LinkedHashMap<>();
+        String[] values = figures.split(FIELD_SEPARATOR, -1);
+        for (int i = 0; i < values.length && i < FIGURE_FIELDS.size(); i++) {
+            byName.put(FIGURE_FIELDS.get(i), values[i]);
+        }
+        return byName;
     }
 
     /**

@@ -59,6 +59,12 @@ class ContractTest {
     void everyFlinkMetricNameIsListedOnceAndPassesReportersUnchanged() throws Exception {
         Set<String> names = constants(FlinkMetricNames.class);
         names.remove(FlinkMetricNames.GROUP);
+        names.remove(FlinkMetricNames.FIELD_SEPARATOR);
+        assertTrue(names.remove(FlinkMetricNames.FIGURES));
+        Set<String> poolFields = new TreeSet<>(FlinkMetricNames.FIGURE_FIELDS.subList(
+                FlinkMetricNames.ALL.size(), FlinkMetricNames.FIGURE_FIELDS.size()));
+        assertTrue(names.containsAll(poolFields), poolFields.toString());
+        names.removeAll(poolFields);
         assertEquals(names, new TreeSet<>(FlinkMetricNames.ALL));
         assertEquals(names.size(), FlinkMetricNames.ALL.size());
         assertEquals(FlinkMetricNames.CAUSE, FlinkMetricNames.ALL.get(FlinkMetricNames.ALL.size() - 1));
@@ -69,6 +75,25 @@ class ContractTest {
             assertTrue(name.matches("[a-z][A-Za-z0-9]*"), name);
         }
         assertEquals("1.chokepoint.busyRatio", FlinkMetricNames.restId(1, FlinkMetricNames.BUSY_RATIO));
+    }
+
+    @Test
+    void theFiguresTextStartsWithEveryMetricAndUnpacksByPosition() {
+        assertEquals(FlinkMetricNames.ALL, FlinkMetricNames.FIGURE_FIELDS.subList(0, FlinkMetricNames.ALL.size()));
+        assertEquals(new TreeSet<>(FlinkMetricNames.FIGURE_FIELDS).size(), FlinkMetricNames.FIGURE_FIELDS.size());
+        assertTrue(FlinkMetricNames.FIGURES.matches("[a-z][A-Za-z0-9]*"));
+        java.util.Map<String, String> older = FlinkMetricNames.unpack("0.5,2");
+        assertEquals(2, older.size());
+        assertEquals("0.5", older.get(FlinkMetricNames.BACK_PRESSURE_RATIO));
+        assertEquals("2", older.get(FlinkMetricNames.LEVEL_CODE));
+        StringBuilder newer = new StringBuilder();
+        for (int i = 0; i < FlinkMetricNames.FIGURE_FIELDS.size() + 2; i++) {
+            newer.append(i).append(FlinkMetricNames.FIELD_SEPARATOR);
+        }
+        java.util.Map<String, String> all = FlinkMetricNames.unpack(newer.toString());
+        assertEquals(FlinkMetricNames.FIGURE_FIELDS, new java.util.ArrayList<>(all.keySet()));
+        assertEquals(String.valueOf(FlinkMetricNames.FIGURE_FIELDS.size() - 1),
+                all.get(FlinkMetricNames.REMOTE_INPUT_CHANNELS_FIELD));
     }
 
     @Test

@@ -107,6 +107,28 @@ enum TaskFigure {
         Object unknown() {
             return "";
         }
+    },
+    /** Every figure above and the pools in one text, for Flink's REST API (see {@link FlinkMetricNames#FIGURES}). */
+    FIGURES(FlinkMetricNames.FIGURES) {
+        @Override
+        Object read(TaskView view) {
+            StringBuilder text = new StringBuilder(256);
+            for (TaskFigure figure : values()) {
+                if (figure != FIGURES) {
+                    text.append(figure.read(view)).append(FlinkMetricNames.FIELD_SEPARATOR);
+                }
+            }
+            return text.append(view.getOutPoolUsage()).append(FlinkMetricNames.FIELD_SEPARATOR)
+                    .append(view.getInPoolUsage()).append(FlinkMetricNames.FIELD_SEPARATOR)
+                    .append(view.getFloatingBuffersUsage()).append(FlinkMetricNames.FIELD_SEPARATOR)
+                    .append(view.getExclusiveBuffersUsage()).append(FlinkMetricNames.FIELD_SEPARATOR)
+                    .append(view.getRemoteInputChannels()).toString();
+        }
+
+        @Override
+        Object unknown() {
+            return "";
+        }
     };
 
     final String metricName;

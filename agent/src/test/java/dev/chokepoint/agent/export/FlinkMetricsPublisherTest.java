@@ -106,7 +106,7 @@ class FlinkMetricsPublisherTest {
 
         TaskMetricGroup ours = taskGroup.group(FlinkMetricNames.GROUP);
         assertNotNull(ours, "the sub-group " + FlinkMetricNames.GROUP);
-        assertEquals(new TreeSet<>(FlinkMetricNames.ALL), new TreeSet<>(ours.metrics().keySet()));
+        assertEquals(new TreeSet<>(FlinkMetricNames.GAUGES), new TreeSet<>(ours.metrics().keySet()));
         assertEquals(Collections.emptyMap(), taskGroup.metrics(), "nothing directly in the task's group");
         for (Metric metric : ours.metrics().values()) {
             assertTrue(metric instanceof Gauge, metric + " is a Flink Gauge");
@@ -131,6 +131,29 @@ class FlinkMetricsPublisherTest {
         assertEquals(1.0 / STATES.length, (Double) fromFlink.get(FlinkMetricNames.HARD_RATIO), 1e-9);
         assertEquals(3.0 / STATES.length, (Double) fromFlink.get(FlinkMetricNames.SLEEP_RATIO), 1e-9);
         assertEquals("SLEEP", fromFlink.get(FlinkMetricNames.CAUSE));
+    }
+
+    @Test
+    void theFiguresTextHoldsEachGaugeAndTheMBeansPoolsInOrder() throws Exception {
+        TaskMetricGroup taskGroup = new TaskMetricGroup();
+        new Agent().run(new Task(taskGroup));
+
+        Map<String, String> fields = FlinkMetricNames.unpack((String) value(taskGroup, FlinkMetricNames.FIGURES));
+        assertEquals(FlinkMetricNames.FIGURE_FIELDS, new ArrayList<>(fields.keySet()));
+        for (String metric : FlinkMetricNames.ALL) {
+            assertEquals(String.valueOf(value(taskGroup, metric)), fields.get(metric), metric);
+        }
+        Map<String, String> pools = new LinkedHashMap<>();
+        pools.put(FlinkMetricNames.OUT_POOL_USAGE_FIELD, dev.chokepoint.api.TaskAttributes.OUT_POOL_USAGE);
+        pools.put(FlinkMetricNames.IN_POOL_USAGE_FIELD, dev.chokepoint.api.TaskAttributes.IN_POOL_USAGE);
+        pools.put(FlinkMetricNames.FLOATING_BUFFERS_USAGE_FIELD, dev.chokepoint.api.TaskAttributes.FLOATING_BUFFERS_USAGE);
+        pools.put(FlinkMetricNames.EXCLUSIVE_BUFFERS_USAGE_FIELD, dev.chokepoint.api.TaskAttributes.EXCLUSIVE_BUFFERS_USAGE);
+        pools.put(FlinkMetricNames.REMOTE_INPUT_CHANNELS_FIELD, dev.chokepoint.api.TaskAttributes.REMOTE_INPUT_CHANNELS);
+        for (Map.Entry<String, String> pool : pools.entrySet()) {
+            assertEquals(String.valueOf(ManagementFactory.getPlatformMBeanServer().getAttribute(ObjectNames.task(SUBTASK),
+                    pool.getValue())), fields.get(pool.getKey()), pool.getKey());
+        }
+        assertEquals("SLEEP", fields.get(FlinkMetricNames.CAUSE));
     }
 
     @Test
@@ -174,6 +197,7 @@ class FlinkMetricsPublisherTest {
             assertEquals(Double.NaN, value(taskGroup, number), number + " after the detach");
         }
         assertEquals("", value(taskGroup, FlinkMetricNames.CAUSE));
+        assertEquals("", value(taskGroup, FlinkMetricNames.FIGURES));
 
         Map<String, Metric> gauges = taskGroup.group(FlinkMetricNames.GROUP).metrics();
         new Agent().run(task);
@@ -194,7 +218,7 @@ class FlinkMetricsPublisherTest {
         TaskMetricGroup ours = taskGroup.group(FlinkMetricNames.GROUP);
         assertEquals(Collections.emptyList(), ours.collisions);
         assertSame(other, ours.metrics().get(FlinkMetricNames.BUSY_RATIO));
-        assertEquals(FlinkMetricNames.ALL.size(), ours.metrics().size());
+        assertEquals(FlinkMetricNames.GAUGES.size(), ours.metrics().size());
     }
 
     @Test
@@ -207,7 +231,7 @@ class FlinkMetricsPublisherTest {
 
         config = config("");
         agent.publisher.publishAll();
-        assertEquals(new TreeSet<>(FlinkMetricNames.ALL), new TreeSet<>(taskGroup.group(FlinkMetricNames.GROUP).metrics().keySet()));
+        assertEquals(new TreeSet<>(FlinkMetricNames.GAUGES), new TreeSet<>(taskGroup.group(FlinkMetricNames.GROUP).metrics().keySet()));
         assertEquals(1.0 / STATES.length, value(taskGroup, FlinkMetricNames.HARD_RATIO));
 
         config = config("flinkMetrics=false");

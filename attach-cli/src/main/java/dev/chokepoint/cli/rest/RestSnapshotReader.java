@@ -1,5 +1,6 @@
 package dev.chokepoint.cli.rest;
 
+import dev.chokepoint.api.FlinkMetricNames;
 import dev.chokepoint.cli.common.CliException;
 import dev.chokepoint.cli.jmx.AgentSettings;
 import dev.chokepoint.cli.jmx.TaskSnapshot;
@@ -17,9 +18,9 @@ import java.util.stream.Collectors;
  * {@link Snapshot}. One reading costs {@code 1 + V + Σ metric requests} GETs: the job, each
  * vertex's subtasks ({@code /jobs/:jobid/vertices/:vertexid}: host, TaskManager and records read of
  * each), and each vertex's metrics of all its subtasks in as few requests as Flink's request-line
- * limit allows ({@link MetricQuery}: Flink's own metrics and the agent's level code of all subtasks,
- * one request up to about 9 subtasks; then the rest of the agent's metrics of the subtasks that
- * have it, one more); choosing the job costs one more, once.
+ * limit allows ({@link MetricQuery}: the agent's one text of figures of all subtasks, one request up
+ * to about 170 subtasks; then, only of subtasks without it, Flink's own metrics, one request up to
+ * about 9 subtasks); choosing the job costs one more, once.
  */
 public final class RestSnapshotReader {
 
@@ -105,13 +106,29 @@ public final class RestSnapshotReader {
     }
 
     /**
-     * Subtask index → metric name → value, for the given subtasks of the vertex: Flink's metrics and
-     * the agent's level code of all, then the rest of the agent's metrics of those that have it.
+     * Subtask index → metric name → value, for the given subtasks of the vertex: the agent's
+     * {@link FlinkMetricNames#FIGURES} text of all (one id per subtask: about 170 subtasks per
+     * request), unpacked into its fields; then, of the subtasks without it, Flink's own metrics and
+     * an older agent's level code; then the rest of that older agent's single metrics.
      */
     private Map<Integer, Map<String, String>> metrics(String job, RestJob.Vertex vertex, List<Integer> subtasks) {
         Map<Integer, Map<String, String>> bySubtask = new HashMap<>();
-        read(job, vertex, subtasks, SubtaskJudge.FIRST, bySubtask);
-        List<Integer> withAgent = subtasks.stream()
+        read(job, vertex, subtasks, List.of(SubtaskJudge.FIGURES), bySubtask);
+        List<Integer> withoutFigures = new ArrayList<>();
+        for (int subtask : subtasks) {
+            Map<String, String> values = bySubtask.get(subtask);
+            String figures = values == null ? null : values.remove(SubtaskJudge.FIGURES);
+            if (figures == null || figures.isEmpty()) {
+                withoutFigures.add(subtask); // no agent, an agent before FIGURES, or a detached one
+            } else {
+                FlinkMetricNames.unpack(figures).forEach((field, value) -> values.put(SubtaskJudge.agent(field), value));
+            }
+        }
+        if (withoutFigures.isEmpty()) {
+            return bySubtask;
+        }
+        read(job, vertex, withoutFigures, SubtaskJudge.FIRST, bySubtask);
+        List<Integer> withAgent = withoutFigures.stream()
                 .filter(i -> bySubtask.getOrDefault(i, Map.of()).containsKey(SubtaskJudge.AGENT_PROBE))
                 .collect(Collectors.toList());
         if (!withAgent.isEmpty()) {

@@ -43,7 +43,10 @@ final class SubtaskJudge {
         FlinkMetricNames.CAUSE
     };
 
-    /** The agent's level code: read with Flink's metrics, it tells which subtasks run the agent. */
+    /** The agent's figures in one text (agents since FIGURES): the first read of every subtask. */
+    static final String FIGURES = agent(FlinkMetricNames.FIGURES);
+
+    /** The agent's level code: read with Flink's metrics, it tells which subtasks run an older agent. */
     static final String AGENT_PROBE = agent(FlinkMetricNames.LEVEL_CODE);
 
     /** Read of every subtask: Flink's own metrics and {@link #AGENT_PROBE}. */
@@ -94,6 +97,15 @@ final class SubtaskJudge {
         int level;
         if (metrics.containsKey(agent(FlinkMetricNames.LEVEL_CODE))) {
             judgedBy = TaskSnapshot.Placement.BY_AGENT;
+            if (metrics.containsKey(agent(FlinkMetricNames.OUT_POOL_USAGE_FIELD))) {
+                // its FIGURES text carries the pools it reads: Flink's own were not asked for
+                outPool = agentNumber(metrics, FlinkMetricNames.OUT_POOL_USAGE_FIELD);
+                inPool = agentNumber(metrics, FlinkMetricNames.IN_POOL_USAGE_FIELD);
+                floating = agentNumber(metrics, FlinkMetricNames.FLOATING_BUFFERS_USAGE_FIELD);
+                exclusive = agentNumber(metrics, FlinkMetricNames.EXCLUSIVE_BUFFERS_USAGE_FIELD);
+                double channels = agentNumber(metrics, FlinkMetricNames.REMOTE_INPUT_CHANNELS_FIELD);
+                remote = Double.isNaN(channels) ? -1 : (int) channels;
+            }
             ratio = agentNumber(metrics, FlinkMetricNames.BACK_PRESSURE_RATIO);
             level = (int) agentNumber(metrics, FlinkMetricNames.LEVEL_CODE);
             flinkPools = new TaskSnapshot.BufferPools(outPool, inPool, floating, exclusive,

@@ -68,6 +68,32 @@ class SubtaskJudgeTest {
     }
 
     @Test
+    void theAgentsFiguresTextJudgesWithItsOwnPools() {
+        // what RestSnapshotReader makes of one FIGURES text: no Flink metric was asked for
+        Map<String, String> metrics = new HashMap<>();
+        StringBuilder text = new StringBuilder();
+        for (String field : FlinkMetricNames.FIGURE_FIELDS) {
+            String value = field.equals(FlinkMetricNames.LEVEL_CODE) ? "2"
+                    : field.equals(FlinkMetricNames.CAUSE) ? "CPU"
+                    : field.equals(FlinkMetricNames.REMOTE_INPUT_CHANNELS_FIELD) ? "3"
+                    : field.equals(FlinkMetricNames.OUT_POOL_USAGE_FIELD) ? "0.75"
+                    : field.equals(FlinkMetricNames.BACK_PRESSURE_RATIO) ? "0.9" : "NaN";
+            text.append(text.length() == 0 ? "" : FlinkMetricNames.FIELD_SEPARATOR).append(value);
+        }
+        FlinkMetricNames.unpack(text.toString()).forEach((field, value) -> metrics.put(SubtaskJudge.agent(field), value));
+
+        TaskSnapshot task = judge(metrics);
+
+        assertEquals(TaskSnapshot.Placement.BY_AGENT, task.judgedBy);
+        assertEquals("HIGH", task.backPressureLevel);
+        assertEquals(0.9, task.backPressureRatio);
+        assertEquals(Cause.CPU, task.cause);
+        assertEquals(0.75, task.outPoolUsage);
+        assertEquals(Double.NaN, task.inPoolUsage);
+        assertEquals(3, task.remoteInputChannels, "the agent counts the remote channels");
+    }
+
+    @Test
     void flinksBackpressuredTimeJudgesWithoutTheAgent() {
         Map<String, String> metrics = pools();
         metrics.put(SubtaskJudge.BACK_PRESSURED_MS, "800.0");

@@ -177,7 +177,7 @@ final class FlinkChokepointMetrics {
                         }
                         assertTrue(vertex != null, "no vertex of " + key + " in " + listed.keySet());
                         Set<String> ids = new TreeSet<>();
-                        for (String metric : FlinkMetricNames.ALL) {
+                        for (String metric : FlinkMetricNames.GAUGES) {
                             ids.add(FlinkMetricNames.restId(task.subtask, metric));
                         }
                         Set<String> missing = new TreeSet<>(ids);
@@ -186,6 +186,12 @@ final class FlinkChokepointMetrics {
                         String levelId = FlinkMetricNames.restId(task.subtask, FlinkMetricNames.LEVEL_CODE);
                         String level = rest.vertexMetricValues(vertex, java.util.Collections.singleton(levelId)).get(levelId);
                         assertEquals(String.valueOf(task.levelCode), level, "REST " + levelId + " of " + vertex);
+                        // the one text the CLI reads instead of the single gauges: the same figure in its place
+                        String figuresId = FlinkMetricNames.restId(task.subtask, FlinkMetricNames.FIGURES);
+                        String figures = rest.vertexMetricValues(vertex, java.util.Collections.singleton(figuresId))
+                                .get(figuresId);
+                        assertEquals(level, figures == null ? null
+                                : FlinkMetricNames.unpack(figures).get(FlinkMetricNames.LEVEL_CODE), "REST " + figuresId);
                         found.add(key);
                     }
                     assertEquals(subtasks, found, "subtasks the agent reports");
