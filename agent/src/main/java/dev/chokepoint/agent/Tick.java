@@ -97,6 +97,7 @@ final class Tick implements StackSampler.Sink {
         registry.endTick(tick, startNanos - previousStartNanos, checkpoint());
         previousStartNanos = startNanos;
         mbeans.publishLevels();
+        mbeans.recordHistory(startNanos);
         forgetEnded();
         statistics.tickDone(sampler.takeSampledCount(), sampler.takeWalkedCount(), registry.size());
     }

@@ -55,12 +55,35 @@ public final class Settings {
     public static final String FLINK_METRICS = "flinkMetrics";
     public static final boolean FLINK_METRICS_DEFAULT = true;
 
+    /**
+     * How far back each subtask's history of back-pressure ratios reaches ({@code ms}, {@code s},
+     * {@code m} or {@code h} suffix, a bare number is ms); {@code 0} keeps no history. The history
+     * holds {@code history / historyStep} points, at most {@link #HISTORY_POINTS_MAX}, in fixed memory.
+     */
+    public static final String HISTORY = "history";
+    public static final long HISTORY_MILLIS_DEFAULT = 600_000;
+    /** Bounds the memory of a subtask's history whatever the settings: 2 bytes a point. */
+    public static final int HISTORY_POINTS_MAX = 3600;
+
+    /** Time between two points of the history; each point is the back-pressure ratio of the samples taken in that step. */
+    public static final String HISTORY_STEP = "historyStep";
+    public static final long HISTORY_STEP_MILLIS_DEFAULT = 1000;
+    public static final long HISTORY_STEP_MILLIS_MIN = 100;
+    public static final long HISTORY_STEP_MILLIS_MAX = 3_600_000;
+
+    /** An ongoing episode this long makes its subtask {@link Persistence#PERSISTENT}, whatever the rest of the history. */
+    public static final String PERSISTENT_AFTER = "persistentAfter";
+    public static final long PERSISTENT_AFTER_MILLIS_DEFAULT = 60_000;
+    /** The share of the recorded history points that are backpressured from which a subtask is {@link Persistence#PERSISTENT}. */
+    public static final double PERSISTENT_SHARE = 0.8;
+
     /** A properties file with any of the other keys. */
     public static final String CONFIG = "config";
 
     /** Every key, in the order the agent prints its settings. */
     public static final List<String> KEYS = Collections.unmodifiableList(
-            Arrays.asList(SAMPLES, DELAY, LOW, HIGH, THREADS, FRAMES, DEPTH, INSTRUMENT, FLINK_METRICS, CONFIG));
+            Arrays.asList(SAMPLES, DELAY, LOW, HIGH, THREADS, FRAMES, DEPTH, INSTRUMENT, FLINK_METRICS, HISTORY,
+                    HISTORY_STEP, PERSISTENT_AFTER, CONFIG));
 
     private Settings() {
     }

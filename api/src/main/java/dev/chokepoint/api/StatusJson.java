@@ -65,6 +65,16 @@ public final class StatusJson {
     public static final String HOT_FRAMES = "hotFrames";
     /** Flink's {@code numRecordsIn} of the subtask. */
     public static final String RECORDS_IN = "recordsIn";
+    // a subtask: its history (agent readings only)
+    /** A {@link Persistence} name. */
+    public static final String PERSISTENCE = "persistence";
+    /** Array of objects with the items of {@link Episode} ({@code start}, {@code end} null while ongoing, ...), oldest first. */
+    public static final String EPISODES = "episodes";
+    /** Array of ratios, oldest first, one per {@link #HISTORY_STEP_MILLIS}. */
+    public static final String HISTORY = "history";
+    public static final String HISTORY_STEP_MILLIS = "historyStepMillis";
+    /** Epoch milliseconds at which the newest history point ended. */
+    public static final String HISTORY_END_MILLIS = "historyEndMillis";
     // a subtask: where it runs (null when read from one JVM) and what its level was judged from
     public static final String TASK_MANAGER = "taskManager";
     public static final String HOST = "host";

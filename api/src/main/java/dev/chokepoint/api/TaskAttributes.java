@@ -49,6 +49,16 @@ public final class TaskAttributes {
     public static final String HOT_FRAMES = "HotFrames";
     public static final String RECORDS_IN = "RecordsIn";
 
+    /** A {@link Persistence} name. */
+    public static final String PERSISTENCE = "Persistence";
+    /** {@code CompositeData[]}, items named by {@link Episode}'s constants, oldest first. */
+    public static final String EPISODES = "Episodes";
+    /** {@code double[]}, oldest first: one back-pressure ratio per {@link #HISTORY_STEP_MILLIS}. */
+    public static final String HISTORY = "History";
+    public static final String HISTORY_STEP_MILLIS = "HistoryStepMillis";
+    /** Epoch milliseconds at which the newest point of {@link #HISTORY} ended; -1 without points. */
+    public static final String HISTORY_END_MILLIS = "HistoryEndMillis";
+
     private TaskAttributes() {
     }
 }

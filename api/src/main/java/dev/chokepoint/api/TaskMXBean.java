@@ -125,4 +125,30 @@ public interface TaskMXBean {
 
     /** Flink's {@code numRecordsIn} of the task, read from the task itself; -1 when unknown. */
     long getRecordsIn();
+
+    /**
+     * {@link Persistence} name over the history: {@code NONE} without a backpressured point,
+     * {@code PERSISTENT} when at least {@link Settings#PERSISTENT_SHARE} of the recorded points are
+     * backpressured or an ongoing episode has lasted {@link Settings#PERSISTENT_AFTER}, else {@code TEMPORARY}.
+     */
+    String getPersistence();
+
+    /**
+     * The episodes within the history, oldest first, at most the latest {@code 64}: spans of
+     * backpressured (LOW or HIGH) steps, a single OK step inside one not splitting it.
+     */
+    Episode[] getEpisodes();
+
+    /**
+     * The back-pressure ratio of each step of the history, oldest first: the share of that step's
+     * samples that were backpressured. The newest point ended at {@link #getHistoryEndMillis()}, each
+     * one before it {@link #getHistoryStepMillis()} earlier. Empty with {@code history=0}.
+     */
+    double[] getHistory();
+
+    /** The time between two points of {@link #getHistory()}. */
+    long getHistoryStepMillis();
+
+    /** Epoch milliseconds at which the newest point of {@link #getHistory()} ended; -1 without points. */
+    long getHistoryEndMillis();
 }

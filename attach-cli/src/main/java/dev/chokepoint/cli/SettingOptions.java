@@ -11,7 +11,8 @@ final class SettingOptions {
     /** The keys, for the option's description (an annotation takes constants only). */
     static final String KEY_LIST = Settings.SAMPLES + ", " + Settings.DELAY + ", " + Settings.LOW + ", " + Settings.HIGH
             + ", " + Settings.THREADS + ", " + Settings.FRAMES + ", " + Settings.DEPTH + ", " + Settings.INSTRUMENT + ", "
-            + Settings.FLINK_METRICS + ", " + Settings.CONFIG;
+            + Settings.FLINK_METRICS + ", " + Settings.HISTORY + ", " + Settings.HISTORY_STEP + ", "
+            + Settings.PERSISTENT_AFTER + ", " + Settings.CONFIG;
 
     private SettingOptions() {
     }

@@ -49,6 +49,26 @@ public final class SampleWindow {
         next = next + 1 == ring.length ? 0 : next + 1;
     }
 
+    /**
+     * The back-pressure ratio of the newest {@code n} samples, or of all the window holds when it
+     * holds fewer; NaN when it holds none. Walks {@code n} slots: for a history step, not per tick.
+     */
+    public double recentBackPressureRatio(int n) {
+        int k = Math.min(n, samples);
+        if (k <= 0) {
+            return Double.NaN;
+        }
+        int blocked = 0;
+        int slot = next;
+        for (int i = 0; i < k; i++) {
+            slot = slot == 0 ? ring.length - 1 : slot - 1;
+            if (ring[slot] == SampleKind.HARD.ordinal() || ring[slot] == SampleKind.SOFT.ordinal()) {
+                blocked++;
+            }
+        }
+        return (double) blocked / k;
+    }
+
     private static int busySlot(ThreadState state) {
         switch (state) {
             case LOCKED:

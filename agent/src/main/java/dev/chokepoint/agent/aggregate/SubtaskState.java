@@ -97,6 +97,14 @@ public final class SubtaskState {
         }
     }
 
+    /**
+     * Sampler thread: the back-pressure ratio of the newest {@code samples} samples (a history
+     * step's), of the whole window when it holds fewer; NaN when it holds none.
+     */
+    public double recentBackPressureRatio(int samples) {
+        return window.recentBackPressureRatio(samples);
+    }
+
     /** CPU time of the subtask's threads over wall time, over about the window; NaN until known. */
     public double cpuFraction() {
         return cpuFraction;

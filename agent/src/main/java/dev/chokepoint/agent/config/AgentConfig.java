@@ -18,9 +18,20 @@ public final class AgentConfig {
     private final int depth;
     private final boolean instrument;
     private final boolean flinkMetrics;
+    private final long historyMillis;
+    private final long historyStepMillis;
+    private final long persistentAfterMillis;
 
     public AgentConfig(int samples, long delayMillis, double low, double high, Pattern threads,
                        List<FrameSignature> frames, int depth, boolean instrument, boolean flinkMetrics) {
+        this(samples, delayMillis, low, high, threads, frames, depth, instrument, flinkMetrics,
+                Settings.HISTORY_MILLIS_DEFAULT, Settings.HISTORY_STEP_MILLIS_DEFAULT,
+                Settings.PERSISTENT_AFTER_MILLIS_DEFAULT);
+    }
+
+    public AgentConfig(int samples, long delayMillis, double low, double high, Pattern threads,
+                       List<FrameSignature> frames, int depth, boolean instrument, boolean flinkMetrics,
+                       long historyMillis, long historyStepMillis, long persistentAfterMillis) {
         this.samples = samples;
         this.delayMillis = delayMillis;
         this.low = low;
@@ -30,6 +41,9 @@ public final class AgentConfig {
         this.depth = depth;
         this.instrument = instrument;
         this.flinkMetrics = flinkMetrics;
+        this.historyMillis = historyMillis;
+        this.historyStepMillis = historyStepMillis;
+        this.persistentAfterMillis = persistentAfterMillis;
     }
 
     public int samples() {
@@ -83,6 +97,25 @@ public final class AgentConfig {
         return flinkMetrics;
     }
 
+    /** How far back each subtask's history reaches; 0 for none. */
+    public long historyMillis() {
+        return historyMillis;
+    }
+
+    public long historyStepMillis() {
+        return historyStepMillis;
+    }
+
+    /** Points in each subtask's history: {@code history / historyStep}, 0 for none. */
+    public int historyPoints() {
+        return (int) (historyMillis / historyStepMillis);
+    }
+
+    /** An ongoing episode this long makes its subtask PERSISTENT. */
+    public long persistentAfterMillis() {
+        return persistentAfterMillis;
+    }
+
     /** The settings in the agent's own argument syntax, as shown by the Agent MBean. */
     @Override
     public String toString() {
@@ -94,6 +127,9 @@ public final class AgentConfig {
                 + "," + Settings.FRAMES + "=" + framesText()
                 + "," + Settings.DEPTH + "=" + depth
                 + "," + Settings.INSTRUMENT + "=" + instrument
-                + "," + Settings.FLINK_METRICS + "=" + flinkMetrics;
+                + "," + Settings.FLINK_METRICS + "=" + flinkMetrics
+                + "," + Settings.HISTORY + "=" + historyMillis + "ms"
+                + "," + Settings.HISTORY_STEP + "=" + historyStepMillis + "ms"
+                + "," + Settings.PERSISTENT_AFTER + "=" + persistentAfterMillis + "ms";
     }
 }

@@ -36,6 +36,8 @@ public final class ConfigParser {
     /** Splits on commas that start a new {@code key=}, so that a regex such as {@code \d{1,3}} keeps its comma. */
     private static final Pattern ARGUMENT_SEPARATOR = Pattern.compile(",(?=\\s*[A-Za-z][A-Za-z0-9_.-]*\\s*=)");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,10})\\s*(ms|s)?");
+    /** The history settings' durations, which run to minutes and hours. */
+    private static final Pattern LONG_DURATION = Pattern.compile("(\\d{1,10})\\s*(ms|s|m|h)?");
     private static final Pattern FRAME = Pattern.compile(
             "\\s*((?:[\\p{L}_$][\\p{L}\\p{N}_$]*\\.)*[\\p{L}_$][\\p{L}\\p{N}_$]*)#([\\p{L}_$][\\p{L}\\p{N}_$]*)\\s*");
 
@@ -162,7 +164,24 @@ public final class ConfigParser {
                 ? parseBoolean(Settings.INSTRUMENT, values.get(Settings.INSTRUMENT)) : Settings.INSTRUMENT_DEFAULT;
         boolean flinkMetrics = values.containsKey(Settings.FLINK_METRICS)
                 ? parseBoolean(Settings.FLINK_METRICS, values.get(Settings.FLINK_METRICS)) : Settings.FLINK_METRICS_DEFAULT;
-        return new AgentConfig(samples, delay, low, high, threads, frames, depth, instrument, flinkMetrics);
+        long step = values.containsKey(Settings.HISTORY_STEP)
+                ? parseLongDuration(Settings.HISTORY_STEP, values.get(Settings.HISTORY_STEP),
+                Settings.HISTORY_STEP_MILLIS_MIN, Settings.HISTORY_STEP_MILLIS_MAX)
+                : Settings.HISTORY_STEP_MILLIS_DEFAULT;
+        long history = values.containsKey(Settings.HISTORY)
+                ? parseLongDuration(Settings.HISTORY, values.get(Settings.HISTORY), 0, step * Settings.HISTORY_POINTS_MAX)
+                : Settings.HISTORY_MILLIS_DEFAULT;
+        if (history > 0 && history < step) {
+            throw new ConfigException("bad value '" + abbreviate(values.get(Settings.HISTORY)) + "' for "
+                    + Settings.HISTORY + ": shorter than " + Settings.HISTORY_STEP + "=" + step
+                    + "ms (expected 0 for none, or at least one step)");
+        }
+        long persistentAfter = values.containsKey(Settings.PERSISTENT_AFTER)
+                ? parseLongDuration(Settings.PERSISTENT_AFTER, values.get(Settings.PERSISTENT_AFTER), 1,
+                Settings.HISTORY_STEP_MILLIS_MAX * Settings.HISTORY_POINTS_MAX)
+                : Settings.PERSISTENT_AFTER_MILLIS_DEFAULT;
+        return new AgentConfig(samples, delay, low, high, threads, frames, depth, instrument, flinkMetrics,
+                history, step, persistentAfter);
     }
 
     private static int parseInt(String key, String value, int min, int max) throws ConfigException {
@@ -197,6 +216,35 @@ public final class ConfigParser {
             }
         }
         throw bad(Settings.DELAY, value, "a duration from 1ms to 3600s, such as 50ms or 2s");
+    }
+
+    /** A duration with an {@code ms}, {@code s}, {@code m} or {@code h} suffix, a bare number ms, within {@code [min, max]} ms. */
+    private static long parseLongDuration(String key, String value, long min, long max) throws ConfigException {
+        Matcher m = LONG_DURATION.matcher(value);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            String unit = m.group(2);
+            long millis = "h".equals(unit) ? n * 3_600_000L : "m".equals(unit) ? n * 60_000L
+                    : "s".equals(unit) ? n * 1000L : n;
+            if (millis >= min && millis <= max) {
+                return millis;
+            }
+        }
+        throw bad(key, value, "a duration from " + durationText(min) + " to " + durationText(max)
+                + " with a unit: ms, s, m or h, such as 10m or 1s");
+    }
+
+    private static String durationText(long millis) {
+        if (millis == 0) {
+            return "0";
+        }
+        if (millis % 3_600_000L == 0) {
+            return millis / 3_600_000L + "h";
+        }
+        if (millis % 60_000L == 0) {
+            return millis / 60_000L + "m";
+        }
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
     }
 
     private static double parseRatio(String key, String value) throws ConfigException {

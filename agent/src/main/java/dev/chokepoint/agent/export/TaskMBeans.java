@@ -1,7 +1,9 @@
 package dev.chokepoint.agent.export;
 
+import dev.chokepoint.agent.aggregate.HistorySteps;
 import dev.chokepoint.agent.aggregate.SubtaskRegistry;
 import dev.chokepoint.agent.aggregate.SubtaskState;
+import dev.chokepoint.agent.config.AgentConfig;
 import dev.chokepoint.agent.discover.TaskThreadName;
 import dev.chokepoint.api.ObjectNames;
 
@@ -22,6 +24,7 @@ public final class TaskMBeans implements SubtaskRegistry.Listener {
     private final Map<String, TaskView> views = new HashMap<>();
     /** The same views, for the per-tick walk (cheaper than a HashMap's). */
     private final List<TaskView> all = new ArrayList<>();
+    private final HistorySteps historySteps = new HistorySteps();
 
     public TaskMBeans(MBeanExporter exporter, TaskView.ConfigSource configSource) {
         this.exporter = exporter;
@@ -70,6 +73,23 @@ public final class TaskMBeans implements SubtaskRegistry.Listener {
     public void publishLevels() {
         for (int i = 0; i < all.size(); i++) {
             all.get(i).publishLevel();
+        }
+    }
+
+    /**
+     * After each tick: when a history step has ended (about once a second), each subtask records
+     * its point and tells its subscribers of the episodes that start or end. Nothing on other ticks.
+     */
+    public void recordHistory(long tickStartNanos) {
+        AgentConfig config = configSource.config();
+        int steps = historySteps.tick(tickStartNanos, config.historyStepMillis());
+        if (steps == 0) {
+            return;
+        }
+        long nowMillis = System.currentTimeMillis();
+        int ticks = historySteps.stepTicks();
+        for (int i = 0; i < all.size(); i++) {
+            all.get(i).recordHistory(ticks, steps, nowMillis, config);
         }
     }
 }

@@ -2,11 +2,14 @@ package dev.chokepoint.agent.export;
 
 import dev.chokepoint.agent.aggregate.BusyCauses;
 import dev.chokepoint.agent.aggregate.SampleWindow;
+import dev.chokepoint.agent.aggregate.SubtaskHistory;
 import dev.chokepoint.agent.aggregate.SubtaskState;
 import dev.chokepoint.agent.classify.SampleKind;
 import dev.chokepoint.agent.config.AgentConfig;
 import dev.chokepoint.agent.flink.FlinkTask;
 import dev.chokepoint.api.BackPressureLevel;
+import dev.chokepoint.api.Cause;
+import dev.chokepoint.api.Episode;
 import dev.chokepoint.api.TaskAttributes;
 import dev.chokepoint.api.TaskMXBean;
 import org.HdrHistogram.Histogram;
@@ -14,6 +17,7 @@ import org.HdrHistogram.Histogram;
 import javax.management.AttributeChangeNotification;
 import javax.management.ListenerNotFoundException;
 import javax.management.MBeanNotificationInfo;
+import javax.management.Notification;
 import javax.management.NotificationBroadcasterSupport;
 import javax.management.NotificationEmitter;
 import javax.management.NotificationFilter;
@@ -23,7 +27,9 @@ import javax.management.ObjectName;
 /**
  * The JMX face of a {@link SubtaskState}. Sample figures are lock-free volatile reads; buffer
  * usages are read from the Flink task on demand. Emits an {@link AttributeChangeNotification} for
- * {@code BackPressureLevel} when the level changes, so that jconsole and VisualVM users can subscribe.
+ * {@code BackPressureLevel} when the level changes, so that jconsole and VisualVM users can subscribe,
+ * and {@link Episode#NOTIFICATION_START} / {@link Episode#NOTIFICATION_END} when an episode of its
+ * history starts or ends, with the episode as user data.
  */
 public final class TaskView extends ExportedMBean implements TaskMXBean, NotificationEmitter {
 
@@ -40,7 +46,9 @@ public final class TaskView extends ExportedMBean implements TaskMXBean, Notific
 
     private static final MBeanNotificationInfo[] NOTIFICATIONS = {
         new MBeanNotificationInfo(new String[] {AttributeChangeNotification.ATTRIBUTE_CHANGE},
-                AttributeChangeNotification.class.getName(), TaskAttributes.BACK_PRESSURE_LEVEL + " changed")
+                AttributeChangeNotification.class.getName(), TaskAttributes.BACK_PRESSURE_LEVEL + " changed"),
+        new MBeanNotificationInfo(new String[] {Episode.NOTIFICATION_START, Episode.NOTIFICATION_END},
+                Notification.class.getName(), "a back-pressure episode started or ended (user data: the episode)")
     };
 
     private final SubtaskState state;
@@ -52,11 +60,50 @@ public final class TaskView extends ExportedMBean implements TaskMXBean, Notific
     private volatile InputRead lastInputRead;
     private BackPressureLevel lastLevel;
     private long sequence;
+    /** Replaced (emptied) when the history's length or step changes. */
+    private volatile SubtaskHistory history;
 
     public TaskView(SubtaskState state, ConfigSource configSource, ObjectName name) {
         this.state = state;
         this.configSource = configSource;
         this.name = name;
+        AgentConfig config = configSource.config();
+        this.history = new SubtaskHistory(config.historyPoints(), config.historyStepMillis());
+    }
+
+    /**
+     * Sampler thread, when history steps have ended: their points, each the ratio of the step's
+     * {@code ticks} samples (after a stall, {@code steps} points of the one ratio, so that the time
+     * axis holds), and the notifications of the episodes they start or end.
+     */
+    void recordHistory(int ticks, int steps, long nowMillis, AgentConfig config) {
+        SubtaskHistory h = history;
+        if (h.capacity() != config.historyPoints() || h.stepMillis() != config.historyStepMillis()) {
+            h = new SubtaskHistory(config.historyPoints(), config.historyStepMillis());
+            history = h;
+        }
+        if (h.capacity() == 0) {
+            return;
+        }
+        double ratio = state.recentBackPressureRatio(ticks);
+        ratio = Double.isNaN(ratio) ? 0.0 : ratio;
+        BackPressureLevel level = BackPressureLevel.of(ratio, config.low(), config.high());
+        // the cause only for points inside an episode: computed once a step, not per tick
+        Cause cause = h.wantsCause(level) ? causes().dominant(config.low()) : null;
+        long step = config.historyStepMillis();
+        for (int i = steps - 1; i >= 0; i--) {
+            int event = h.record(nowMillis - i * step, ratio, level, cause);
+            if (event != SubtaskHistory.NOTHING) {
+                Episode episode = h.latestEpisode();
+                boolean started = event == SubtaskHistory.STARTED;
+                Notification notification = new Notification(
+                        started ? Episode.NOTIFICATION_START : Episode.NOTIFICATION_END, name, ++sequence,
+                        System.currentTimeMillis(), getThread() + ": back-pressure episode "
+                        + (started ? "started: " : "ended: ") + episode);
+                notification.setUserData(EpisodeData.of(episode));
+                notifications.sendNotification(notification);
+            }
+        }
     }
 
     /** Sampler thread, after each tick: tells subscribers when the level has changed. */
@@ -290,6 +337,31 @@ public final class TaskView extends ExportedMBean implements TaskMXBean, Notific
     public long getRecordsIn() {
         FlinkTask task = state.task();
         return task == null ? -1L : task.recordsIn();
+    }
+
+    @Override
+    public String getPersistence() {
+        return history.persistence(configSource.config().persistentAfterMillis()).name();
+    }
+
+    @Override
+    public Episode[] getEpisodes() {
+        return history.episodes();
+    }
+
+    @Override
+    public double[] getHistory() {
+        return history.ratios();
+    }
+
+    @Override
+    public long getHistoryStepMillis() {
+        return history.stepMillis();
+    }
+
+    @Override
+    public long getHistoryEndMillis() {
+        return history.endMillis();
     }
 
     /** The busy share split by cause, from one consistent reading of the window. */
