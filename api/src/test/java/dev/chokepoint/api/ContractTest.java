@@ -8,6 +8,8 @@ import javax.management.MBeanServer;
 import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
 import javax.management.StandardMBean;
+import javax.management.openmbean.ArrayType;
+import javax.management.openmbean.CompositeType;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Modifier;
@@ -27,6 +29,19 @@ class ContractTest {
     @Test
     void taskAttributeConstantsAreExactlyTheTaskMXBeanAttributes() throws Exception {
         assertEquals(attributesOf(TaskMXBean.class), constants(TaskAttributes.class));
+    }
+
+    @Test
+    void episodeItemConstantsAreExactlyTheItemsOfTheEpisodesAttribute() throws Exception {
+        MBeanAttributeInfo episodes = attributeInfo(TaskMXBean.class, TaskAttributes.EPISODES);
+        ArrayType<?> type = (ArrayType<?>) episodes.getDescriptor().getFieldValue("openType");
+        CompositeType item = (CompositeType) type.getElementOpenType();
+        Set<String> constants = constants(Episode.class);
+        constants.remove(Episode.NOTIFICATION_START);
+        constants.remove(Episode.NOTIFICATION_END);
+        assertEquals(item.keySet(), constants);
+        // and a client's proxy reads them back
+        assertEquals(Long.class.getName(), item.getType(Episode.END).getClassName());
     }
 
     @Test
@@ -123,6 +138,24 @@ class ContractTest {
         assertTrue(!ObjectNames.tasksNamed("Map (2/2)#0").apply(flink));
         // two jobs of equal names stay apart by their ids
         assertTrue(!flink.equals(ObjectNames.task("Orders, \"eu\"", "9e2a91c04b5e6d7f8a9b0c1d2e3f4a5b", "Map (1/2)#0")));
+    }
+
+    private static MBeanAttributeInfo attributeInfo(Class<?> mxbean, String attribute) throws Exception {
+        for (MBeanAttributeInfo info : infoOf(mxbean).getAttributes()) {
+            if (info.getName().equals(attribute)) {
+                return info;
+            }
+        }
+        throw new AssertionError("no attribute " + attribute);
+    }
+
+    private static <T> MBeanInfo infoOf(Class<T> mxbean) throws Exception {
+        InvocationHandler nothing = (proxy, method, args) -> null;
+        T impl = mxbean.cast(Proxy.newProxyInstance(mxbean.getClassLoader(), new Class<?>[] {mxbean}, nothing));
+        MBeanServer server = MBeanServerFactory.newMBeanServer();
+        ObjectName name = new ObjectName("test:type=" + mxbean.getSimpleName());
+        server.registerMBean(new StandardMBean(impl, mxbean, true), name);
+        return server.getMBeanInfo(name);
     }
 
     /** What a JMX client sees: register a do-nothing implementation and read its MBeanInfo. */

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * One Task MBean per subtask the registry holds: registered when the subtask appears, gone when it
@@ -26,9 +27,23 @@ public final class TaskMBeans implements SubtaskRegistry.Listener {
     private final List<TaskView> all = new ArrayList<>();
     private final HistorySteps historySteps = new HistorySteps();
 
+    /** Epoch milliseconds, for the times of the history's points. */
+    private final LongSupplier wallClock;
+
     public TaskMBeans(MBeanExporter exporter, TaskView.ConfigSource configSource) {
+        this(exporter, configSource, new LongSupplier() {
+            @Override
+            public long getAsLong() {
+                return System.currentTimeMillis();
+            }
+        });
+    }
+
+    /** With another wall clock, for tests that drive the ticks on a simulated clock. */
+    TaskMBeans(MBeanExporter exporter, TaskView.ConfigSource configSource, LongSupplier wallClock) {
         this.exporter = exporter;
         this.configSource = configSource;
+        this.wallClock = wallClock;
     }
 
     /** A Flink task's subtask is named with its job, so that two jobs' namesakes are two MBeans. */
@@ -86,7 +101,7 @@ public final class TaskMBeans implements SubtaskRegistry.Listener {
         if (steps == 0) {
             return;
         }
-        long nowMillis = System.currentTimeMillis();
+        long nowMillis = wallClock.getAsLong();
         int ticks = historySteps.stepTicks();
         for (int i = 0; i < all.size(); i++) {
             all.get(i).recordHistory(ticks, steps, nowMillis, config);

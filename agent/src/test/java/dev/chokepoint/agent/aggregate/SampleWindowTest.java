@@ -60,4 +60,20 @@ class SampleWindowTest {
         assertEquals(0, SampleWindow.count(window.snapshot(), SampleKind.BUSY));
         assertThrows(IllegalArgumentException.class, () -> new SampleWindow(SampleWindow.MAX_SIZE + 1));
     }
+
+    @Test
+    void theRecentRatioIsOfTheNewestSamplesOnly() {
+        SampleWindow window = new SampleWindow(6);
+        assertEquals(Double.NaN, window.recentBackPressureRatio(3));
+        window.record(SampleKind.IDLE);
+        window.record(SampleKind.HARD);
+        assertEquals(0.5, window.recentBackPressureRatio(4)); // holds only 2
+        for (int i = 0; i < 5; i++) {
+            window.record(i % 2 == 0 ? SampleKind.SOFT : SampleKind.BUSY); // wraps: SOFT BUSY SOFT BUSY SOFT
+        }
+        assertEquals(1.0, window.recentBackPressureRatio(1));
+        assertEquals(2.0 / 3, window.recentBackPressureRatio(3));
+        assertEquals(4.0 / 6, window.recentBackPressureRatio(6)); // HARD SOFT BUSY SOFT BUSY SOFT
+        assertEquals(4.0 / 6, window.recentBackPressureRatio(100));
+    }
 }

@@ -34,6 +34,10 @@ class ConfigParserTest {
         assertEquals(16, config.depth());
         assertTrue(config.instrument());
         assertTrue(config.flinkMetrics());
+        assertEquals(600_000, config.historyMillis());
+        assertEquals(1000, config.historyStepMillis());
+        assertEquals(600, config.historyPoints());
+        assertEquals(60_000, config.persistentAfterMillis());
         assertEquals(config.toString(), ConfigParser.parse("", NO_PROPERTIES).toString());
     }
 
@@ -161,5 +165,30 @@ class ConfigParserTest {
         properties.setProperty("java.version", "17");
         assertEquals(Arrays.asList("chokepoint.Delay", "chokepoint.sample"),
                 ConfigParser.unknownSystemProperties(properties));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"10m,1s,600000,1000,600", "1h,1s,3600000,1000,3600", "75s,500ms,75000,500,150", "0,1s,0,1000,0",
+        "2h,2s,7200000,2000,3600", "5000,2000,5000,2000,2"})
+    void historyAndStepTakeDurationsUpToHours(String history, String step, long historyMillis, long stepMillis,
+                                              int points) throws ConfigException {
+        AgentConfig config = ConfigParser.parse("history=" + history + ",historyStep=" + step + ",persistentAfter=2m",
+                NO_PROPERTIES);
+        assertEquals(historyMillis, config.historyMillis());
+        assertEquals(stepMillis, config.historyStepMillis());
+        assertEquals(points, config.historyPoints());
+        assertEquals(120_000, config.persistentAfterMillis());
+        assertTrue(config.toString().endsWith(",history=" + historyMillis + "ms,historyStep=" + stepMillis
+                + "ms,persistentAfter=120000ms"), config.toString());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"history=2h,history", "history=10x,history", "history=500ms,shorter than historyStep",
+        "historyStep=50ms,historyStep", "historyStep=2h,historyStep", "historyStep=-1s,historyStep",
+        "persistentAfter=0,persistentAfter", "history=,history"})
+    void aBadHistorySettingIsOneClearError(String argument, String named) {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigParser.parse(argument, NO_PROPERTIES));
+        assertTrue(e.getMessage().contains(named), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
     }
 }
