@@ -52,6 +52,15 @@ public final class FakeTaskApp {
                     thread.join();
                     System.out.println("stopped " + thread.getName());
                 }
+            } else if (line.startsWith("cycle ")) {
+                String[] parts = line.split(" ", 4);
+                long on = Long.parseLong(parts[1]);
+                long off = Long.parseLong(parts[2]);
+                Thread thread = new Thread(TASK_THREADS, () -> cycle(on, off), parts[3]);
+                thread.setDaemon(true);
+                thread.start();
+                THREADS.put(parts[3], thread);
+                System.out.println("cycling " + parts[3]);
             } else if (line.startsWith("start ") && line.endsWith(" switchable")) {
                 String name = line.substring(6, line.lastIndexOf(' '));
                 AtomicBoolean blocked = new AtomicBoolean();
@@ -122,6 +131,19 @@ public final class FakeTaskApp {
         }
     }
 
+    /** Blocks in a buffer request for {@code onMillis}, then idles for {@code offMillis}, over and over, on its own clock. */
+    private static void cycle(long onMillis, long offMillis) {
+        long next = System.nanoTime();
+        while (!Thread.currentThread().isInterrupted()) {
+            next += onMillis * 1_000_000L;
+            BufferPool.requestBuffer(next);
+            next += offMillis * 1_000_000L;
+            while (System.nanoTime() < next && !Thread.currentThread().isInterrupted()) {
+                LockSupport.parkNanos(Math.min(5_000_000L, Math.max(1L, next - System.nanoTime())));
+            }
+        }
+    }
+
     /** Waits like an idle Flink task in its mailbox: parked, but not in a buffer request. */
     private static void idle() {
         while (!Thread.currentThread().isInterrupted()) {
@@ -163,6 +185,13 @@ public final class FakeTaskApp {
         public static void requestBuffer() {
             while (!Thread.currentThread().isInterrupted()) {
                 LockSupport.park(BufferPool.class);
+            }
+        }
+
+        /** Waits in here until {@code System.nanoTime()} reaches {@code untilNanos}. */
+        public static void requestBuffer(long untilNanos) {
+            while (System.nanoTime() < untilNanos && !Thread.currentThread().isInterrupted()) {
+                LockSupport.parkNanos(BufferPool.class, Math.min(5_000_000L, Math.max(1L, untilNanos - System.nanoTime())));
             }
         }
 
