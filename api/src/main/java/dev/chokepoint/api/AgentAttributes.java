@@ -18,6 +18,9 @@ public final class AgentAttributes {
     public static final String DEPTH = "Depth";
     public static final String INSTRUMENT = "Instrument";
     public static final String FLINK_METRICS = "FlinkMetrics";
+    public static final String HISTORY_MILLIS = "HistoryMillis";
+    public static final String HISTORY_STEP_MILLIS = "HistoryStepMillis";
+    public static final String PERSISTENT_AFTER_MILLIS = "PersistentAfterMillis";
     public static final String TASK_THREADS = "TaskThreads";
     public static final String WALKED_THREADS = "WalkedThreads";
     public static final String SUBTASKS = "Subtasks";

@@ -19,6 +19,15 @@ public interface AgentMXBean {
     /** {@link Settings#HIGH}: a ratio at or below it is LOW, above it HIGH. */
     double getHigh();
 
+    /** {@link Settings#HISTORY}: how far back each subtask's history reaches; 0 keeps none. */
+    long getHistoryMillis();
+
+    /** {@link Settings#HISTORY_STEP}: the time between two points of a history. */
+    long getHistoryStepMillis();
+
+    /** {@link Settings#PERSISTENT_AFTER}: an ongoing episode this long makes its subtask PERSISTENT. */
+    long getPersistentAfterMillis();
+
     /** {@link Settings#THREADS}: the thread-name regex, empty for Flink's task threads. */
     String getThreads();
 

@@ -48,6 +48,10 @@ final class StatusCommand implements Callable<Integer> {
             + " sampling window (with --rest: until the JobManager has fetched every subtask's metrics)")
     boolean await;
 
+    @Option(names = "--since", paramLabel = "DURATION", converter = SinceDuration.class,
+            description = "the history's part to show and judge: e.g. 90s, 5m, 1h (default: all the agent keeps)")
+    Long since;
+
     @Option(names = "--force", description = "load the agent even into a JVM that does not look like Flink"
             + " (see 'chokepoint list')")
     boolean force;
@@ -76,6 +80,10 @@ final class StatusCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--agent goes without --rest: the REST"
                         + " API reads the agents the TaskManagers already run");
             }
+            if (since != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--since goes without --rest: the"
+                        + " history is read from the agent over JMX");
+            }
             RestStatus.run(rest, job, json, watch, count, await, System.out, System.err);
             return 0;
         }
@@ -93,7 +101,7 @@ final class StatusCommand implements Callable<Integer> {
                         + " (default settings); levels are provisional until the first full window"
                         + (await ? "" : " (--wait waits for it)"));
             }
-            Watch view = new Watch(pid, connected.reader, System.out, System.err, json);
+            Watch view = new Watch(pid, connected.reader, System.out, System.err, json, since);
             ProcessHandle process = ProcessHandle.of(pid).orElse(null);
             if (connected.loadedNow) {
                 view.awaitSubtasks(5_000);

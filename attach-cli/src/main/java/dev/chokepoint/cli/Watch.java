@@ -1,6 +1,7 @@
 package dev.chokepoint.cli;
 
 import dev.chokepoint.api.AgentAttributes;
+import dev.chokepoint.api.Settings;
 import dev.chokepoint.cli.common.CliException;
 import dev.chokepoint.cli.jmx.AgentSettings;
 import dev.chokepoint.cli.jmx.ChokepointReader;
@@ -11,6 +12,7 @@ import dev.chokepoint.cli.report.TableReport;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -39,18 +41,26 @@ final class Watch {
     private final boolean json;
     private final boolean terminal;
     private final TableReport table;
+    private final Long sinceMillis;
     private boolean firstFrame = true;
 
     Watch(long pid, ChokepointReader reader, PrintStream out, PrintStream err, boolean json) {
-        this(pid, reader, null, out, err, json);
+        this(pid, reader, null, out, err, json, null);
+    }
+
+    /** {@code sinceMillis}: {@code --since}, how far back the histories reach; null: as far as the agent keeps them. */
+    Watch(long pid, ChokepointReader reader, PrintStream out, PrintStream err, boolean json, Long sinceMillis) {
+        this(pid, reader, null, out, err, json, sinceMillis);
     }
 
     /** Readings of {@code source}: a whole job through Flink's REST API. */
     Watch(Source source, PrintStream out, PrintStream err, boolean json) {
-        this(-1, null, source, out, err, json);
+        this(-1, null, source, out, err, json, null);
     }
 
-    private Watch(long pid, ChokepointReader reader, Source source, PrintStream out, PrintStream err, boolean json) {
+    private Watch(long pid, ChokepointReader reader, Source source, PrintStream out, PrintStream err, boolean json,
+                  Long sinceMillis) {
+        this.sinceMillis = sinceMillis;
         this.pid = pid;
         this.reader = reader;
         this.source = source;
@@ -58,7 +68,7 @@ final class Watch {
         this.err = err;
         this.json = json;
         this.terminal = Terminal.stdoutIsTerminal();
-        this.table = new TableReport(Terminal.color(terminal));
+        this.table = new TableReport(Terminal.color(terminal), Terminal.sparkline());
     }
 
     Snapshot read() throws IOException {
@@ -67,7 +77,19 @@ final class Watch {
         }
         List<TaskSnapshot> tasks = reader.tasks();
         String version = reader.agentAttribute(AgentAttributes.VERSION).map(String::valueOf).orElse(null);
-        return new Snapshot(pid, version, System.currentTimeMillis(), settings(), tasks);
+        AgentSettings settings = settings();
+        long now = System.currentTimeMillis();
+        if (sinceMillis != null) {
+            long persistentAfter = reader.agentAttribute(AgentAttributes.PERSISTENT_AFTER_MILLIS)
+                    .map(v -> ((Number) v).longValue()).orElse(Settings.PERSISTENT_AFTER_MILLIS_DEFAULT);
+            List<TaskSnapshot> limited = new ArrayList<>(tasks.size());
+            for (TaskSnapshot task : tasks) {
+                limited.add(task.withHistory(task.history.since(now - sinceMillis, settings.low, settings.high,
+                        persistentAfter)));
+            }
+            tasks = limited;
+        }
+        return new Snapshot(pid, version, now, settings, tasks);
     }
 
     /** The running agent's settings; its defaults when no agent runs there (the report then says it is not loaded). */

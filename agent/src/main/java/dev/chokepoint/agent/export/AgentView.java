@@ -54,6 +54,21 @@ public final class AgentView extends ExportedMBean implements AgentMXBean {
     }
 
     @Override
+    public long getHistoryMillis() {
+        return settings().historyMillis();
+    }
+
+    @Override
+    public long getHistoryStepMillis() {
+        return settings().historyStepMillis();
+    }
+
+    @Override
+    public long getPersistentAfterMillis() {
+        return settings().persistentAfterMillis();
+    }
+
+    @Override
     public String getThreads() {
         AgentConfig settings = settings();
         return settings.threads() == null ? "" : settings.threads().pattern();

@@ -2,6 +2,8 @@ package dev.chokepoint.cli.jmx;
 
 import dev.chokepoint.api.AgentAttributes;
 import dev.chokepoint.api.Cause;
+import dev.chokepoint.api.Episode;
+import dev.chokepoint.api.Persistence;
 import dev.chokepoint.api.ObjectNames;
 import dev.chokepoint.api.TaskAttributes;
 
@@ -11,6 +13,7 @@ import javax.management.InstanceNotFoundException;
 import javax.management.JMException;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,6 +55,10 @@ public final class ChokepointReader {
     static final String[] TOPOLOGY_ATTRIBUTES = {TaskAttributes.PRODUCED_PARTITIONS, TaskAttributes.CONSUMED_PARTITIONS,
         TaskAttributes.JOB, TaskAttributes.JOB_ID};
 
+    /** The subtask's history (issue 15), read when the agent keeps one: older agents do not. */
+    static final String[] HISTORY_ATTRIBUTES = {TaskAttributes.PERSISTENCE, TaskAttributes.EPISODES,
+        TaskAttributes.HISTORY, TaskAttributes.HISTORY_STEP_MILLIS, TaskAttributes.HISTORY_END_MILLIS};
+
     /** The agent's settings a report needs, read together: one round trip, one consistent reading. */
     static final String[] SETTINGS_ATTRIBUTES = {
         AgentAttributes.SAMPLES, AgentAttributes.DELAY_MILLIS, AgentAttributes.LOW, AgentAttributes.HIGH
@@ -71,6 +78,7 @@ public final class ChokepointReader {
             try {
                 Map<String, Object> values = attributes(name, TASK_ATTRIBUTES);
                 values.putAll(optionalAttributes(name, TOPOLOGY_ATTRIBUTES));
+                values.putAll(optionalAttributes(name, HISTORY_ATTRIBUTES));
                 tasks.add(snapshot(values));
             } catch (InstanceNotFoundException e) {
                 continue; // the subtask finished between the query and the read
@@ -129,7 +137,24 @@ public final class ChokepointReader {
                         (Long) values.get(TaskAttributes.RECORDS_IN)),
                 TaskSnapshot.Placement.LOCAL,
                 (String) values.get(TaskAttributes.JOB),
-                (String) values.get(TaskAttributes.JOB_ID));
+                (String) values.get(TaskAttributes.JOB_ID),
+                history(values));
+    }
+
+    /** All five history attributes, or {@link TaskHistory#UNKNOWN} (an agent before history). */
+    private static TaskHistory history(Map<String, Object> values) {
+        for (String attribute : HISTORY_ATTRIBUTES) {
+            if (!values.containsKey(attribute)) {
+                return TaskHistory.UNKNOWN;
+            }
+        }
+        List<Episode> episodes = new ArrayList<>();
+        for (CompositeData episode : (CompositeData[]) values.get(TaskAttributes.EPISODES)) {
+            episodes.add(Episode.from(episode));
+        }
+        return new TaskHistory(Persistence.valueOf((String) values.get(TaskAttributes.PERSISTENCE)), episodes,
+                (double[]) values.get(TaskAttributes.HISTORY), (Long) values.get(TaskAttributes.HISTORY_STEP_MILLIS),
+                (Long) values.get(TaskAttributes.HISTORY_END_MILLIS));
     }
 
     /** A {@link Cause} name, strictly: another one means an agent of another version. */

@@ -75,6 +75,8 @@ public final class TaskSnapshot {
     public final String host;
     /** What the level was judged from: {@link Placement#BY_AGENT}, {@link Placement#BY_FLINK} or {@link Placement#BY_NONE}. */
     public final String judgedBy;
+    /** Its backpressure over time; {@link TaskHistory#UNKNOWN} where nothing kept it. */
+    public final TaskHistory history;
 
     /** A subtask of the one JVM read over JMX: judged by the agent there. */
     public TaskSnapshot(String thread, String vertex, int subtask, int parallelism, double backPressureRatio,
@@ -99,6 +101,17 @@ public final class TaskSnapshot {
                         String backPressureLevel, int levelCode, int samples, int blockedSamples,
                         BufferPools pools, List<String> producedPartitions, List<String> consumedPartitions,
                         BusyCauses causes, Placement placement, String job, String jobId) {
+        this(thread, vertex, subtask, parallelism, backPressureRatio, backPressureLevel, levelCode, samples,
+                blockedSamples, pools, producedPartitions, consumedPartitions, causes, placement, job, jobId,
+                TaskHistory.UNKNOWN);
+    }
+
+    /** {@code history}: as the agent kept it, {@link TaskHistory#UNKNOWN} when it did not. */
+    public TaskSnapshot(String thread, String vertex, int subtask, int parallelism, double backPressureRatio,
+                        String backPressureLevel, int levelCode, int samples, int blockedSamples,
+                        BufferPools pools, List<String> producedPartitions, List<String> consumedPartitions,
+                        BusyCauses causes, Placement placement, String job, String jobId, TaskHistory history) {
+        this.history = history;
         this.job = job == null ? "" : job;
         this.jobId = jobId == null ? "" : jobId;
         this.taskManager = placement.taskManager;
@@ -140,6 +153,18 @@ public final class TaskSnapshot {
         this.lockClass = causes.lockClass;
         this.hotFrames = causes.hotFrames;
         this.recordsIn = causes.recordsIn;
+    }
+
+    /** The same subtask with another history (e.g. limited by {@code --since}). */
+    public TaskSnapshot withHistory(TaskHistory other) {
+        return new TaskSnapshot(thread, vertex, subtask, parallelism, backPressureRatio, backPressureLevel, levelCode,
+                samples, blockedSamples, new BufferPools(outPoolUsage, inPoolUsage, floatingBuffersUsage,
+                        exclusiveBuffersUsage, hardBackPressureRatio, softBackPressureRatio, idleRatio, busyRatio,
+                        backPressuredTimeMsPerSecond, bufferWaitP50Micros, bufferWaitP99Micros, bufferWaitMaxMicros,
+                        remoteInputChannels), producedPartitions, consumedPartitions,
+                new BusyCauses(cpuRatio, gcRatio, lockRatio, ioRatio, sleepRatio, externalWaitRatio, otherBusyRatio,
+                        cause, lockOwner, lockClass, hotFrames, recordsIn),
+                new Placement(taskManager, host, judgedBy), job, jobId, other);
     }
 
     /** The share of the window of one cause of the busy time; 0 for {@link Cause#NONE} and the job-level causes. */

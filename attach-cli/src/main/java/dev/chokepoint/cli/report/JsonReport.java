@@ -3,7 +3,9 @@ package dev.chokepoint.cli.report;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.chokepoint.api.Episode;
 import dev.chokepoint.api.StatusJson;
+import dev.chokepoint.cli.jmx.TaskHistory;
 import dev.chokepoint.cli.jmx.TaskSnapshot;
 
 import java.io.ByteArrayOutputStream;
@@ -82,6 +84,22 @@ public final class JsonReport {
             json.writeStringField(StatusJson.NAME, vertex.name);
             string(json, StatusJson.BACKPRESSURE_LEVEL, vertex.level());
             number(json, StatusJson.RATIO, vertex.ratio());
+            TaskHistory history = vertex.history();
+            writeHistory(json, history);
+            if (history.known()) {
+                // the ratios of the vertex only: per subtask they would make a 1,000-subtask reading megabytes
+                json.writeArrayFieldStart(StatusJson.HISTORY);
+                for (double ratio : history.ratios()) {
+                    if (Double.isNaN(ratio)) {
+                        json.writeNull();
+                    } else {
+                        json.writeNumber(ratio);
+                    }
+                }
+                json.writeEndArray();
+                json.writeNumberField(StatusJson.HISTORY_STEP_MILLIS, history.stepMillis);
+                json.writeNumberField(StatusJson.HISTORY_END_MILLIS, history.endMillis);
+            }
             json.writeArrayFieldStart(StatusJson.SUBTASKS);
             for (TaskSnapshot task : vertex.subtasks) {
                 json.writeStartObject();
@@ -119,6 +137,7 @@ public final class JsonReport {
                 } else {
                     json.writeNumberField(StatusJson.RECORDS_IN, task.recordsIn);
                 }
+                writeHistory(json, task.history);
                 if (placed) {
                     // Only a job read across TaskManagers has them: one JVM's output keeps its shape.
                     string(json, StatusJson.TASK_MANAGER, task.taskManager);
@@ -136,6 +155,28 @@ public final class JsonReport {
         json.writeArrayFieldStart(StatusJson.ORIGINS);
         for (Diagnosis.Origin origin : diagnosis.origins) {
             writeOrigin(json, origin, origin.reason);
+        }
+        json.writeEndArray();
+    }
+
+    /** {@code persistence} (null where no history is kept) and {@code episodes} (empty then), oldest first. */
+    private static void writeHistory(JsonGenerator json, TaskHistory history) throws IOException {
+        string(json, StatusJson.PERSISTENCE, history.known() ? history.persistence.name() : null);
+        json.writeArrayFieldStart(StatusJson.EPISODES);
+        for (Episode episode : history.episodes) {
+            json.writeStartObject();
+            json.writeNumberField(Episode.START, episode.getStart());
+            if (episode.isOngoing()) {
+                json.writeNullField(Episode.END);
+            } else {
+                json.writeNumberField(Episode.END, episode.getEnd());
+            }
+            json.writeBooleanField(Episode.ONGOING, episode.isOngoing());
+            json.writeNumberField(Episode.DURATION_MILLIS, episode.getDurationMillis());
+            json.writeStringField(Episode.PEAK_LEVEL, episode.getPeakLevel());
+            number(json, Episode.MEAN_RATIO, episode.getMeanRatio());
+            string(json, Episode.CAUSE, episode.getCause().isEmpty() ? null : episode.getCause());
+            json.writeEndObject();
         }
         json.writeEndArray();
     }

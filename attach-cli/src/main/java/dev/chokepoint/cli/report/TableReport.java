@@ -2,7 +2,10 @@ package dev.chokepoint.cli.report;
 
 import dev.chokepoint.api.BackPressureLevel;
 import dev.chokepoint.api.Cause;
+import dev.chokepoint.api.Episode;
+import dev.chokepoint.api.Persistence;
 import dev.chokepoint.cli.jmx.AgentSettings;
+import dev.chokepoint.cli.jmx.TaskHistory;
 import dev.chokepoint.cli.jmx.TaskSnapshot;
 
 import java.util.ArrayList;
@@ -30,10 +33,20 @@ public final class TableReport {
 
     private static final String BY_FLINK = TaskSnapshot.Placement.BY_FLINK;
 
-    private final boolean color;
+    /** Columns of a vertex's sparkline: ten minutes of one-second points, 15 s a column. */
+    static final int SPARKLINE_WIDTH = 40;
 
+    private final boolean color;
+    private final Sparkline sparkline;
+
+    /** ASCII sparklines: what any terminal shows. */
     public TableReport(boolean color) {
+        this(color, Sparkline.ascii());
+    }
+
+    public TableReport(boolean color, Sparkline sparkline) {
         this.color = color;
+        this.sparkline = sparkline;
     }
 
     public List<String> render(Snapshot snapshot) {
@@ -83,8 +96,10 @@ public final class TableReport {
                 + "  " + PLACEMENT_COLUMNS : COLUMNS)));
         for (Vertex vertex : diagnosis.graph.vertices) {
             TaskSnapshot worst = vertex.worst();
+            TaskHistory history = vertex.history();
             lines.add(bold(pad(vertex.name, width)) + "  " + level(worst.backPressureLevel) + " "
-                    + num(worst.backPressureRatio));
+                    + num(worst.backPressureRatio) + (history.known() ? "   " + persistence(history.persistence)
+                    + "  " + sparkline.render(history.ratios(), SPARKLINE_WIDTH) + dim(" " + span(history)) : ""));
             for (TaskSnapshot task : vertex.subtasks) {
                 lines.add(pad(subtaskLabel(task), width) + "  " + level(task.backPressureLevel) + " "
                         + num(task.backPressureRatio) + " " + num(task.hardBackPressureRatio) + " "
@@ -114,6 +129,13 @@ public final class TableReport {
         if (diagnosis.origins.isEmpty()) {
             lines.add("  origin: none - " + diagnosis.reason);
         }
+        for (Vertex vertex : diagnosis.graph.vertices) {
+            TaskHistory history = vertex.history();
+            if (history.known() && !history.episodes.isEmpty()) {
+                lines.add("  history: " + vertex.name + " " + persistence(history.persistence).trim() + " - "
+                        + episodes(history));
+            }
+        }
         if (cluster != null) {
             for (String note : cluster.notes) {
                 lines.add("  note: " + note);
@@ -132,6 +154,46 @@ public final class TableReport {
             lines.add(dim("      table 1: " + reading.table1));
             lines.add(dim("      table 2: " + reading.table2));
         }
+    }
+
+    private String persistence(Persistence persistence) {
+        String padded = pad(persistence.name(), "PERSISTENT".length());
+        switch (persistence) {
+            case PERSISTENT:
+                return colored(RED, padded);
+            case TEMPORARY:
+                return colored(ORANGE, padded);
+            default:
+                return colored(GREEN, padded);
+        }
+    }
+
+    /** How far back the sparkline reaches, e.g. {@code 10m}, {@code 75s}. */
+    private static String span(TaskHistory history) {
+        long seconds = history.ratios().length * history.stepMillis / 1000;
+        return seconds >= 120 && seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
+    }
+
+    /** e.g. {@code 3 episodes, 8 s to 10 s long, the last ended 12 s ago} or {@code 1 episode, ongoing for 75 s}. */
+    private static String episodes(TaskHistory history) {
+        List<Episode> episodes = history.episodes;
+        Episode last = episodes.get(episodes.size() - 1);
+        long shortest = Long.MAX_VALUE;
+        long longest = 0;
+        for (Episode episode : episodes) {
+            shortest = Math.min(shortest, episode.getDurationMillis());
+            longest = Math.max(longest, episode.getDurationMillis());
+        }
+        String count = episodes.size() + (episodes.size() == 1 ? " episode" : " episodes");
+        String lengths = seconds(shortest).equals(seconds(longest)) ? seconds(longest) + " long"
+                : seconds(shortest) + " to " + seconds(longest) + " long";
+        String recent = last.isOngoing() ? "the last ongoing for " + seconds(last.getDurationMillis())
+                : "the last ended " + seconds(Math.max(0, history.endMillis - last.getEnd())) + " ago";
+        return count + ", " + lengths + ", " + recent + (last.getCause().isEmpty() ? "" : " (" + last.getCause() + ")");
+    }
+
+    private static String seconds(long millis) {
+        return Math.round(millis / 1000.0) + " s";
     }
 
     /** The level thresholds the agent in the target applies, as Flink's web UI words them. */

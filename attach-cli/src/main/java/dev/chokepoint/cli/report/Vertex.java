@@ -1,5 +1,6 @@
 package dev.chokepoint.cli.report;
 
+import dev.chokepoint.cli.jmx.TaskHistory;
 import dev.chokepoint.cli.jmx.TaskSnapshot;
 
 import java.util.ArrayList;
@@ -29,6 +30,13 @@ public final class Vertex {
                 .max(Comparator.<TaskSnapshot>comparingInt(t -> t.levelCode)
                         .thenComparingDouble(t -> t.backPressureRatio))
                 .orElseThrow();
+    }
+
+    /** Its subtasks' histories as one: per step the worst subtask, their episodes merged ({@link TaskHistory#ofVertex}). */
+    public TaskHistory history() {
+        List<TaskHistory> histories = new ArrayList<>();
+        subtasks.forEach(t -> histories.add(t.history));
+        return TaskHistory.ofVertex(histories);
     }
 
     public String level() {

@@ -3,8 +3,11 @@ package dev.chokepoint.cli.report;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.chokepoint.api.Episode;
+import dev.chokepoint.api.Persistence;
 import dev.chokepoint.api.StatusJson;
 import dev.chokepoint.cli.jmx.AgentSettings;
+import dev.chokepoint.cli.jmx.TaskHistory;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -15,7 +18,9 @@ import java.util.Map;
 
 import static dev.chokepoint.cli.report.Tasks.task;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class JsonReportTest {
 
@@ -23,6 +28,48 @@ class JsonReportTest {
         return new Snapshot(42, "0.1.0-test", 1700000000000L, AgentSettings.DEFAULTS, List.of(
                 task("Map", 0, 1).ratio(0).busy(0.9).out(0.2).in(0, 0, 0).build(),
                 task("Source: S", 0, 1).ratio(0.75).out(1.0).build()));
+    }
+
+    @Test
+    void historyGivesEachVertexAndSubtaskItsPersistenceAndEpisodesAndEachVertexItsRatios() throws IOException {
+        long end = 1700000000000L;
+        TaskHistory periodic = new TaskHistory(Persistence.TEMPORARY, List.of(
+                new Episode(end - 30_000, end - 22_000, 8_000, "HIGH", 0.8, "CPU"),
+                new Episode(end - 5_000, Episode.ONGOING_END, 5_000, "LOW", 0.4, "")),
+                new double[] {0.8, Double.NaN, 0.4}, 1000, end);
+        Snapshot snapshot = new Snapshot(42, "0.1.0-test", end, AgentSettings.DEFAULTS, List.of(
+                task("Map", 0, 1).ratio(0).busy(0.9).out(0.2).in(0, 0, 0).build(),
+                task("Source: S", 0, 1).ratio(0.75).out(1.0).history(periodic).build()));
+        Map<?, ?> json = (Map<?, ?>) parse(JsonReport.render(snapshot));
+
+        List<?> vertices = (List<?>) json.get(StatusJson.VERTICES);
+        Map<?, ?> source = (Map<?, ?>) vertices.get(0);
+        assertEquals("TEMPORARY", source.get(StatusJson.PERSISTENCE));
+        assertEquals(java.util.Arrays.asList(0.8, null, 0.4), source.get(StatusJson.HISTORY));
+        assertEquals(1000L, source.get(StatusJson.HISTORY_STEP_MILLIS));
+        assertEquals(end, source.get(StatusJson.HISTORY_END_MILLIS));
+        List<?> episodes = (List<?>) source.get(StatusJson.EPISODES);
+        assertEquals(2, episodes.size());
+        Map<?, ?> first = (Map<?, ?>) episodes.get(0);
+        assertEquals(end - 30_000, first.get(Episode.START));
+        assertEquals(end - 22_000, first.get(Episode.END));
+        assertEquals("HIGH", first.get(Episode.PEAK_LEVEL));
+        assertEquals(0.8, first.get(Episode.MEAN_RATIO));
+        assertEquals("CPU", first.get(Episode.CAUSE));
+        Map<?, ?> ongoing = (Map<?, ?>) episodes.get(1);
+        assertTrue(ongoing.containsKey(Episode.END));
+        assertNull(ongoing.get(Episode.END), "end null while ongoing");
+        assertEquals(true, ongoing.get(Episode.ONGOING));
+        assertNull(ongoing.get(Episode.CAUSE));
+        Map<?, ?> subtask = (Map<?, ?>) ((List<?>) source.get(StatusJson.SUBTASKS)).get(0);
+        assertEquals("TEMPORARY", subtask.get(StatusJson.PERSISTENCE));
+        assertEquals(episodes, subtask.get(StatusJson.EPISODES));
+
+        Map<?, ?> map = (Map<?, ?>) vertices.get(1);
+        assertTrue(map.containsKey(StatusJson.PERSISTENCE));
+        assertNull(map.get(StatusJson.PERSISTENCE), "no history kept: null");
+        assertEquals(List.of(), map.get(StatusJson.EPISODES));
+        assertFalse(map.containsKey(StatusJson.HISTORY));
     }
 
     @Test
@@ -80,8 +127,8 @@ class JsonReportTest {
         assertEquals(1700000000000L, json.get(StatusJson.TIMESTAMP));
         List<?> vertices = (List<?>) json.get(StatusJson.VERTICES);
         Map<?, ?> source = (Map<?, ?>) vertices.get(0);
-        assertEquals(List.of(StatusJson.NAME, StatusJson.BACKPRESSURE_LEVEL, StatusJson.RATIO, StatusJson.SUBTASKS),
-                new ArrayList<>(source.keySet()));
+        assertEquals(List.of(StatusJson.NAME, StatusJson.BACKPRESSURE_LEVEL, StatusJson.RATIO, StatusJson.PERSISTENCE,
+                StatusJson.EPISODES, StatusJson.SUBTASKS), new ArrayList<>(source.keySet()));
         assertEquals("Source: S", source.get(StatusJson.NAME));
         assertEquals("HIGH", source.get(StatusJson.BACKPRESSURE_LEVEL));
         assertEquals(0.75, source.get(StatusJson.RATIO));
@@ -92,7 +139,7 @@ class JsonReportTest {
                 StatusJson.EXCLUSIVE_BUFFERS_USAGE, StatusJson.BACK_PRESSURED_TIME_MS_PER_SECOND,
                 StatusJson.CPU_RATIO, StatusJson.GC_RATIO, StatusJson.LOCK_RATIO, StatusJson.IO_RATIO,
                 StatusJson.SLEEP_RATIO, StatusJson.EXTERNAL_WAIT_RATIO, StatusJson.OTHER_BUSY_RATIO, StatusJson.CAUSE,
-                StatusJson.LOCK_OWNER, StatusJson.HOT_FRAMES, StatusJson.RECORDS_IN),
+                StatusJson.LOCK_OWNER, StatusJson.HOT_FRAMES, StatusJson.RECORDS_IN, StatusJson.PERSISTENCE, StatusJson.EPISODES),
                 new ArrayList<>(subtask.keySet()));
         assertEquals(0L, subtask.get(StatusJson.SUBTASK));
         assertEquals("Source: S (1/1)#0", subtask.get(StatusJson.THREAD));
@@ -168,20 +215,20 @@ class JsonReportTest {
     @Test
     void theOutputIsPinned() {
         assertEquals("{\"pid\":42,\"agentVersion\":\"0.1.0-test\",\"timestamp\":1700000000000,\"windowFull\":true,\"vertices\":["
-                + "{\"name\":\"Source: S\",\"backpressureLevel\":\"HIGH\",\"ratio\":0.75,\"subtasks\":["
+                + "{\"name\":\"Source: S\",\"backpressureLevel\":\"HIGH\",\"ratio\":0.75,\"persistence\":null,\"episodes\":[],\"subtasks\":["
                 + "{\"subtask\":0,\"thread\":\"Source: S (1/1)#0\",\"samples\":100,\"backpressureLevel\":\"HIGH\",\"ratio\":0.75,"
                 + "\"hardRatio\":0.375,\"softRatio\":0.375,\"idleRatio\":0.15,\"busyRatio\":0.1,\"outPoolUsage\":1.0,"
                 + "\"inPoolUsage\":null,\"floatingBuffersUsage\":null,\"exclusiveBuffersUsage\":null,"
                 + "\"backPressuredTimeMsPerSecond\":750.0,\"cpuRatio\":0.1,\"gcRatio\":0.0,\"lockRatio\":0.0,"
                 + "\"ioRatio\":0.0,\"sleepRatio\":0.0,\"externalWaitRatio\":0.0,\"otherBusyRatio\":0.0,"
-                + "\"cause\":\"NONE\",\"lockOwner\":null,\"hotFrames\":[],\"recordsIn\":null}]},"
-                + "{\"name\":\"Map\",\"backpressureLevel\":\"OK\",\"ratio\":0.0,\"subtasks\":["
+                + "\"cause\":\"NONE\",\"lockOwner\":null,\"hotFrames\":[],\"recordsIn\":null,\"persistence\":null,\"episodes\":[]}]},"
+                + "{\"name\":\"Map\",\"backpressureLevel\":\"OK\",\"ratio\":0.0,\"persistence\":null,\"episodes\":[],\"subtasks\":["
                 + "{\"subtask\":0,\"thread\":\"Map (1/1)#0\",\"samples\":100,\"backpressureLevel\":\"OK\",\"ratio\":0.0,"
                 + "\"hardRatio\":0.0,\"softRatio\":0.0,\"idleRatio\":0.09999999999999998,\"busyRatio\":0.9,"
                 + "\"outPoolUsage\":0.2,\"inPoolUsage\":0.0,\"floatingBuffersUsage\":0.0,\"exclusiveBuffersUsage\":0.0,"
                 + "\"backPressuredTimeMsPerSecond\":0.0,\"cpuRatio\":0.9,\"gcRatio\":0.0,\"lockRatio\":0.0,"
                 + "\"ioRatio\":0.0,\"sleepRatio\":0.0,\"externalWaitRatio\":0.0,\"otherBusyRatio\":0.0,"
-                + "\"cause\":\"CPU\",\"lockOwner\":null,\"hotFrames\":[],\"recordsIn\":null}]}],"
+                + "\"cause\":\"CPU\",\"lockOwner\":null,\"hotFrames\":[],\"recordsIn\":null,\"persistence\":null,\"episodes\":[]}]}],"
                 + "\"origin\":{\"vertex\":\"Map\",\"reason\":\"Map is not backpressured (OK 0.00) but its input Source: S"
                 + " is (HIGH 0.75); it is busy 90% of the time; pools: input usages all 0 (local channels only): the pools"
                 + " cannot tell, the samples do (job order guessed: the agent does not report the job topology)\","

@@ -1,5 +1,8 @@
 package dev.chokepoint.cli.report;
 
+import dev.chokepoint.cli.jmx.TaskHistory;
+import dev.chokepoint.api.Persistence;
+import dev.chokepoint.api.Episode;
 import dev.chokepoint.api.Cause;
 import dev.chokepoint.cli.jmx.AgentSettings;
 import dev.chokepoint.cli.jmx.TaskSnapshot;
@@ -9,6 +12,7 @@ import java.util.List;
 
 import static dev.chokepoint.cli.report.Tasks.task;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TableReportTest {
@@ -121,6 +125,36 @@ class TableReportTest {
         List<TaskSnapshot> full = List.of(task("Source: S", 0, 1).samples(40).build());
         assertEquals("window 40/40 samples", render(new AgentSettings(40, 10, 0.1, 0.5), full).get(1));
         assertEquals("window 40 samples", render(new AgentSettings(40, 10, 0.1, 0.5), List.of()).get(1));
+    }
+
+    @Test
+    void aVertexWithHistoryShowsItsPersistenceSparklineAndEpisodes() {
+        long end = 1700000000000L;
+        double[] ratios = new double[75];
+        for (int i = 0; i < 75; i++) {
+            ratios[i] = i % 25 < 8 ? 0.9 : 0;
+        }
+        TaskHistory periodic = new TaskHistory(Persistence.TEMPORARY, List.of(
+                new Episode(end - 75_000, end - 67_000, 8_000, "HIGH", 0.9, ""),
+                new Episode(end - 50_000, end - 42_000, 8_000, "HIGH", 0.9, ""),
+                new Episode(end - 25_000, end - 17_000, 8_000, "HIGH", 0.9, "")), ratios, 1000, end);
+        List<TaskSnapshot> tasks = List.of(task("Source: S", 0, 1).ratio(0.75).out(1.0).history(periodic).build(),
+                task("Map", 0, 1).ratio(0).busy(0.9).out(0.2).in(0, 0, 0).build());
+
+        List<String> ascii = new TableReport(false).render(new Snapshot(42, "0.1.0-test", end, AgentSettings.DEFAULTS, tasks));
+        String row = ascii.stream().filter(l -> l.startsWith("Source: S")).findFirst().orElseThrow();
+
+        assertTrue(row.endsWith("TEMPORARY   " + Sparkline.ascii().render(ratios, TableReport.SPARKLINE_WIDTH) + " 75s"), row);
+        assertEquals(40, Sparkline.ascii().render(ratios, TableReport.SPARKLINE_WIDTH).length());
+        assertTrue(ascii.contains("  history: Source: S TEMPORARY - 3 episodes, 8 s long, the last ended 17 s ago"),
+                String.join("\n", ascii));
+        String mapRow = ascii.stream().filter(l -> l.startsWith("Map")).findFirst().orElseThrow();
+        assertFalse(mapRow.contains("NONE") || mapRow.contains("#"), "no history, no sparkline: " + mapRow);
+
+        List<String> unicode = new TableReport(false, Sparkline.unicode())
+                .render(new Snapshot(42, "0.1.0-test", end, AgentSettings.DEFAULTS, tasks));
+        assertTrue(unicode.stream().anyMatch(l -> l.startsWith("Source: S") && l.contains("\u2588\u2588")), String.join("\n", unicode));
+
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.chokepoint.cli.report;
 import dev.chokepoint.api.BackPressureLevel;
 import dev.chokepoint.api.Cause;
 import dev.chokepoint.api.Settings;
+import dev.chokepoint.cli.jmx.TaskHistory;
 import dev.chokepoint.cli.jmx.TaskSnapshot;
 
 import java.util.List;
@@ -39,6 +40,7 @@ final class Tasks {
         List<String> hotFrames = List.of();
         long recordsIn = -1;
         TaskSnapshot.Placement placement;
+        TaskHistory history = TaskHistory.UNKNOWN;
 
         String jobName = "";
         String jobId = "";
@@ -123,6 +125,11 @@ final class Tasks {
             return this;
         }
 
+        Builder history(TaskHistory history) {
+            this.history = history;
+            return this;
+        }
+
         /** Where it runs and what judged it: a subtask of a job read through Flink's REST API. */
         Builder on(String taskManager, String host, String judgedBy) {
             this.placement = new TaskSnapshot.Placement(taskManager, host, judgedBy);
@@ -153,7 +160,7 @@ final class Tasks {
                     new TaskSnapshot.BusyCauses(split[0], split[1], split[2], split[3], split[4], split[5], split[6], own,
                             lockOwner, lockClass, hotFrames, recordsIn),
                     placement != null ? placement : new TaskSnapshot.Placement(null, null, TaskSnapshot.Placement.BY_AGENT),
-                    jobName, jobId);
+                    jobName, jobId, history);
         }
     }
 }
