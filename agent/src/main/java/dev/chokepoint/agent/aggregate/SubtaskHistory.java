@@ -81,7 +81,7 @@ public final class SubtaskHistory {
     }
 
     public synchronized Persistence persistence(long persistentAfterMillis) {
-        return PersistenceVerdict.of(points.size(), points.backPressured(), episodes.openMillis(),
+        return Persistence.of(points.size(), points.backPressured(), episodes.openMillis(),
                 persistentAfterMillis);
     }
 }
