@@ -98,7 +98,8 @@ public final class TableReport {
             TaskSnapshot worst = vertex.worst();
             TaskHistory history = vertex.history();
             lines.add(bold(pad(vertex.name, width)) + "  " + level(worst.backPressureLevel) + " "
-                    + num(worst.backPressureRatio) + (history.known() ? "   " + persistence(history.persistence)
+                    + num(worst.backPressureRatio) + (history.known() && history.ratios().length > 0 ? "   "
+                    + persistence(history.persistence)
                     + "  " + sparkline.render(history.ratios(), SPARKLINE_WIDTH) + dim(" " + span(history)) : ""));
             for (TaskSnapshot task : vertex.subtasks) {
                 lines.add(pad(subtaskLabel(task), width) + "  " + level(task.backPressureLevel) + " "
