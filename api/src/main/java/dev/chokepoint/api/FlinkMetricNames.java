@@ -94,7 +94,7 @@ public final class FlinkMetricNames {
      * The fields of {@link #FIGURES}, in order: {@link #ALL}, then the buffer pools the agent reads
      * (the Task MBean's {@code OutPoolUsage}, {@code InPoolUsage}, {@code FloatingBuffersUsage},
      * {@code ExclusiveBuffersUsage}, {@code RemoteInputChannels}; fields only, not gauges of their
-     * own: Flink has its own pool gauges). Fields are only ever appended, so a reader takes the
+     * own: Flink has its own pool gauges), then the history's verdict ({@code Persistence}). Fields are only ever appended, so a reader takes the
      * fields it knows from an agent of any version, and reads an absent one as unknown.
      */
     public static final List<String> FIGURE_FIELDS;
@@ -109,11 +109,13 @@ public final class FlinkMetricNames {
     public static final String EXCLUSIVE_BUFFERS_USAGE_FIELD = "exclusiveBuffersUsage";
     /** {@link TaskAttributes#REMOTE_INPUT_CHANNELS}, a field of {@link #FIGURES} only: -1 when unknown. */
     public static final String REMOTE_INPUT_CHANNELS_FIELD = "remoteInputChannels";
+    /** {@link TaskAttributes#PERSISTENCE}, a field of {@link #FIGURES} only: a {@link Persistence} name. */
+    public static final String PERSISTENCE_FIELD = "persistence";
 
     static {
         List<String> fields = new java.util.ArrayList<>(ALL);
         fields.addAll(Arrays.asList(OUT_POOL_USAGE_FIELD, IN_POOL_USAGE_FIELD, FLOATING_BUFFERS_USAGE_FIELD,
-                EXCLUSIVE_BUFFERS_USAGE_FIELD, REMOTE_INPUT_CHANNELS_FIELD));
+                EXCLUSIVE_BUFFERS_USAGE_FIELD, REMOTE_INPUT_CHANNELS_FIELD, PERSISTENCE_FIELD));
         FIGURE_FIELDS = Collections.unmodifiableList(fields);
     }
 

@@ -108,7 +108,9 @@ class ContractTest {
         java.util.Map<String, String> all = FlinkMetricNames.unpack(newer.toString());
         assertEquals(FlinkMetricNames.FIGURE_FIELDS, new java.util.ArrayList<>(all.keySet()));
         assertEquals(String.valueOf(FlinkMetricNames.FIGURE_FIELDS.size() - 1),
-                all.get(FlinkMetricNames.REMOTE_INPUT_CHANNELS_FIELD));
+                all.get(FlinkMetricNames.FIGURE_FIELDS.get(FlinkMetricNames.FIGURE_FIELDS.size() - 1)));
+        assertEquals(FlinkMetricNames.PERSISTENCE_FIELD,
+                FlinkMetricNames.FIGURE_FIELDS.get(FlinkMetricNames.FIGURE_FIELDS.size() - 1), "appended, not inserted");
     }
 
     @Test

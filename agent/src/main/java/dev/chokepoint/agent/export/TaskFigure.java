@@ -122,7 +122,8 @@ enum TaskFigure {
                     .append(view.getInPoolUsage()).append(FlinkMetricNames.FIELD_SEPARATOR)
                     .append(view.getFloatingBuffersUsage()).append(FlinkMetricNames.FIELD_SEPARATOR)
                     .append(view.getExclusiveBuffersUsage()).append(FlinkMetricNames.FIELD_SEPARATOR)
-                    .append(view.getRemoteInputChannels()).toString();
+                    .append(view.getRemoteInputChannels()).append(FlinkMetricNames.FIELD_SEPARATOR)
+                    .append(view.getPersistence()).toString();
         }
 
         @Override

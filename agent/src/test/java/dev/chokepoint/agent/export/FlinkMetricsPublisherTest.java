@@ -149,6 +149,7 @@ class FlinkMetricsPublisherTest {
         pools.put(FlinkMetricNames.FLOATING_BUFFERS_USAGE_FIELD, dev.chokepoint.api.TaskAttributes.FLOATING_BUFFERS_USAGE);
         pools.put(FlinkMetricNames.EXCLUSIVE_BUFFERS_USAGE_FIELD, dev.chokepoint.api.TaskAttributes.EXCLUSIVE_BUFFERS_USAGE);
         pools.put(FlinkMetricNames.REMOTE_INPUT_CHANNELS_FIELD, dev.chokepoint.api.TaskAttributes.REMOTE_INPUT_CHANNELS);
+        pools.put(FlinkMetricNames.PERSISTENCE_FIELD, dev.chokepoint.api.TaskAttributes.PERSISTENCE);
         for (Map.Entry<String, String> pool : pools.entrySet()) {
             assertEquals(String.valueOf(ManagementFactory.getPlatformMBeanServer().getAttribute(ObjectNames.task(SUBTASK),
                     pool.getValue())), fields.get(pool.getKey()), pool.getKey());

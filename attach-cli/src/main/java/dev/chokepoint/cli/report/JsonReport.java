@@ -86,8 +86,8 @@ public final class JsonReport {
             number(json, StatusJson.RATIO, vertex.ratio());
             TaskHistory history = vertex.history();
             writeHistory(json, history);
-            if (history.known()) {
-                // the ratios of the vertex only: per subtask they would make a 1,000-subtask reading megabytes
+            if (history.known() && history.stepMillis > 0) {
+                // the ratios of the vertex only (none through Flink's REST API, which carries the verdict alone): per subtask they would make a 1,000-subtask reading megabytes
                 json.writeArrayFieldStart(StatusJson.HISTORY);
                 for (double ratio : history.ratios()) {
                     if (Double.isNaN(ratio)) {

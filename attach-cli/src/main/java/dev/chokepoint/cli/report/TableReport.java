@@ -98,9 +98,10 @@ public final class TableReport {
             TaskSnapshot worst = vertex.worst();
             TaskHistory history = vertex.history();
             lines.add(bold(pad(vertex.name, width)) + "  " + level(worst.backPressureLevel) + " "
-                    + num(worst.backPressureRatio) + (history.known() && history.ratios().length > 0 ? "   "
-                    + persistence(history.persistence)
-                    + "  " + sparkline.render(history.ratios(), SPARKLINE_WIDTH) + dim(" " + span(history)) : ""));
+                    + num(worst.backPressureRatio) + (!history.known() ? "" : history.ratios().length == 0
+                    ? (cluster == null ? "" : "   " + persistence(history.persistence).trim()) // REST: the verdict only
+                    : "   " + persistence(history.persistence) + "  " + sparkline.render(history.ratios(), SPARKLINE_WIDTH)
+                    + dim(" " + span(history))));
             for (TaskSnapshot task : vertex.subtasks) {
                 lines.add(pad(subtaskLabel(task), width) + "  " + level(task.backPressureLevel) + " "
                         + num(task.backPressureRatio) + " " + num(task.hardBackPressureRatio) + " "

@@ -3,7 +3,9 @@ package dev.chokepoint.cli.rest;
 import dev.chokepoint.api.BackPressureLevel;
 import dev.chokepoint.api.Cause;
 import dev.chokepoint.api.FlinkMetricNames;
+import dev.chokepoint.api.Persistence;
 import dev.chokepoint.cli.jmx.AgentSettings;
+import dev.chokepoint.cli.jmx.TaskHistory;
 import dev.chokepoint.cli.jmx.TaskSnapshot;
 
 import java.util.ArrayList;
@@ -143,7 +145,23 @@ final class SubtaskJudge {
         int samples = settings.samples;
         return new TaskSnapshot(null, vertex, subtask, parallelism, ratio, levelName, Math.max(level, 0), samples,
                 Double.isNaN(ratio) ? 0 : (int) Math.round(ratio * samples), flinkPools, produced, consumed, causes,
-                new TaskSnapshot.Placement(taskManager, host, judgedBy));
+                new TaskSnapshot.Placement(taskManager, host, judgedBy), "", "",
+                persistence(metrics.get(agent(FlinkMetricNames.PERSISTENCE_FIELD))));
+    }
+
+    /**
+     * The agent's verdict on the subtask's history, the one part of it its Flink metrics carry (no
+     * episodes, no points); {@link TaskHistory#UNKNOWN} without it (no agent, an older one).
+     */
+    private static TaskHistory persistence(String name) {
+        if (name == null) {
+            return TaskHistory.UNKNOWN;
+        }
+        try {
+            return new TaskHistory(Persistence.valueOf(name.trim()), List.of(), new double[0], 0, -1);
+        } catch (IllegalArgumentException e) {
+            return TaskHistory.UNKNOWN;
+        }
     }
 
     private static TaskSnapshot.BusyCauses noCauses(long recordsIn) {

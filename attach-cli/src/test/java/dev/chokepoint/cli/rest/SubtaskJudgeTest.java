@@ -77,6 +77,7 @@ class SubtaskJudgeTest {
                     : field.equals(FlinkMetricNames.CAUSE) ? "CPU"
                     : field.equals(FlinkMetricNames.REMOTE_INPUT_CHANNELS_FIELD) ? "3"
                     : field.equals(FlinkMetricNames.OUT_POOL_USAGE_FIELD) ? "0.75"
+                    : field.equals(FlinkMetricNames.PERSISTENCE_FIELD) ? "TEMPORARY"
                     : field.equals(FlinkMetricNames.BACK_PRESSURE_RATIO) ? "0.9" : "NaN";
             text.append(text.length() == 0 ? "" : FlinkMetricNames.FIELD_SEPARATOR).append(value);
         }
@@ -91,6 +92,8 @@ class SubtaskJudgeTest {
         assertEquals(0.75, task.outPoolUsage);
         assertEquals(Double.NaN, task.inPoolUsage);
         assertEquals(3, task.remoteInputChannels, "the agent counts the remote channels");
+        assertEquals(dev.chokepoint.api.Persistence.TEMPORARY, task.history.persistence, "the history's verdict");
+        assertEquals(List.of(), task.history.episodes);
     }
 
     @Test

@@ -111,6 +111,9 @@ final class RestStatusCheck {
                 judges.add(task.judgedBy);
                 boolean judged = !TaskSnapshot.Placement.BY_NONE.equals(task.judgedBy);
                 assertEquals(judged ? levels.get(vertex.name) : null, task.backPressureLevel, "level of " + what);
+                // the agent's figures carry its history's verdict; Flink's own metrics have none
+                assertEquals(TaskSnapshot.Placement.BY_AGENT.equals(task.judgedBy), task.history.known(),
+                        "persistence of " + what + ": " + task.history.persistence);
             }
         }
         assertEquals(new TreeSet<>(levels.keySet()), vertices, "vertices");
