@@ -9,6 +9,9 @@ import dev.chokepoint.cli.jmx.ChokepointReader;
 import dev.chokepoint.cli.jmx.LocalJmxConnection;
 import dev.chokepoint.cli.jmx.TaskHistory;
 import dev.chokepoint.cli.jmx.TaskSnapshot;
+import dev.chokepoint.cli.report.Snapshot;
+import dev.chokepoint.cli.report.Sparkline;
+import dev.chokepoint.cli.report.TableReport;
 import dev.chokepoint.cli.rest.JsonTree;
 import dev.chokepoint.cli.testing.JavaProcess;
 import dev.chokepoint.cli.testing.LocalJvm;
@@ -70,6 +73,9 @@ public abstract class FlinkHistoryScenario {
                     Thread.sleep(wait);
                 }
                 List<TaskSnapshot> tasks = reader.tasks();
+                System.out.printf("[%s] the report:%n%s%n", label, String.join("\n", new TableReport(false,
+                        Sparkline.unicode()).render(new Snapshot(child.pid(), "", System.currentTimeMillis(),
+                        reader.agentSettings().orElseThrow(), tasks))));
                 Map<String, String> verdicts = new TreeMap<>();
                 for (TaskSnapshot t : tasks) {
                     verdicts.put(t.job + "/" + t.vertex, t.history.persistence + " " + t.history.episodes);
