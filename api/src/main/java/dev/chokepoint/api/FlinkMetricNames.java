@@ -63,6 +63,12 @@ public final class FlinkMetricNames {
      * gauges stay for them.
      */
     public static final String FIGURES = "figures";
+    /**
+     * The subtask's history (its points and latest episodes) as one text gauge, in
+     * {@link HistoryText}'s form: for readers of Flink's REST API, which show the history of a
+     * subtask whose TaskManager they cannot reach over JMX.
+     */
+    public static final String HISTORY = "history";
     /** Between two fields of {@link #FIGURES}; no field's text contains it. */
     public static final String FIELD_SEPARATOR = ",";
 
@@ -81,12 +87,13 @@ public final class FlinkMetricNames {
         ALL = Collections.unmodifiableList(Arrays.asList(all));
     }
 
-    /** Every gauge the agent registers in the group: {@link #ALL}, then {@link #FIGURES}. */
+    /** Every gauge the agent registers in the group: {@link #ALL}, then {@link #FIGURES} and {@link #HISTORY}. */
     public static final List<String> GAUGES;
 
     static {
         List<String> gauges = new java.util.ArrayList<>(ALL);
         gauges.add(FIGURES);
+        gauges.add(HISTORY);
         GAUGES = Collections.unmodifiableList(gauges);
     }
 

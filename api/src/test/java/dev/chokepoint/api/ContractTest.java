@@ -76,6 +76,7 @@ class ContractTest {
         names.remove(FlinkMetricNames.GROUP);
         names.remove(FlinkMetricNames.FIELD_SEPARATOR);
         assertTrue(names.remove(FlinkMetricNames.FIGURES));
+        assertTrue(names.remove(FlinkMetricNames.HISTORY));
         Set<String> poolFields = new TreeSet<>(FlinkMetricNames.FIGURE_FIELDS.subList(
                 FlinkMetricNames.ALL.size(), FlinkMetricNames.FIGURE_FIELDS.size()));
         assertTrue(names.containsAll(poolFields), poolFields.toString());

@@ -1,6 +1,7 @@
 package dev.chokepoint.agent.export;
 
 import dev.chokepoint.api.FlinkMetricNames;
+import dev.chokepoint.api.HistoryText;
 
 /**
  * The subtask figures published as Flink metrics, each read from the Task MBean's own getter, so
@@ -114,7 +115,7 @@ enum TaskFigure {
         Object read(TaskView view) {
             StringBuilder text = new StringBuilder(256);
             for (TaskFigure figure : values()) {
-                if (figure != FIGURES) {
+                if (figure.single()) {
                     text.append(figure.read(view)).append(FlinkMetricNames.FIELD_SEPARATOR);
                 }
             }
@@ -130,6 +131,29 @@ enum TaskFigure {
         Object unknown() {
             return "";
         }
+
+        @Override
+        boolean single() {
+            return false;
+        }
+    },
+    /** The history's points and latest episodes in one text (see {@link HistoryText}). */
+    HISTORY(FlinkMetricNames.HISTORY) {
+        @Override
+        Object read(TaskView view) {
+            return HistoryText.encode(view.getHistoryStepMillis(), view.getHistoryEndMillis(), view.getHistory(),
+                    view.getEpisodes());
+        }
+
+        @Override
+        Object unknown() {
+            return "";
+        }
+
+        @Override
+        boolean single() {
+            return false;
+        }
     };
 
     final String metricName;
@@ -140,6 +164,11 @@ enum TaskFigure {
 
     /** The figure now, boxed as the gauge returns it. */
     abstract Object read(TaskView view);
+
+    /** One figure of its own, a field of {@link #FIGURES}; false for the texts that gather several. */
+    boolean single() {
+        return true;
+    }
 
     /** What the gauge reads when the agent cannot say: NaN, or empty text. */
     Object unknown() {

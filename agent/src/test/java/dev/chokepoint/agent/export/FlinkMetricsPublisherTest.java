@@ -158,6 +158,28 @@ class FlinkMetricsPublisherTest {
     }
 
     @Test
+    void theHistoryTextIsTheMBeansHistory() throws Exception {
+        TaskMetricGroup taskGroup = new TaskMetricGroup();
+        new Agent().run(new Task(taskGroup));
+
+        dev.chokepoint.api.HistoryText.Decoded history = dev.chokepoint.api.HistoryText.decode(
+                (String) value(taskGroup, FlinkMetricNames.HISTORY));
+        assertNotNull(history, "a history text");
+        javax.management.MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        assertEquals(server.getAttribute(ObjectNames.task(SUBTASK), dev.chokepoint.api.TaskAttributes.HISTORY_STEP_MILLIS),
+                history.stepMillis);
+        assertEquals(server.getAttribute(ObjectNames.task(SUBTASK), dev.chokepoint.api.TaskAttributes.HISTORY_END_MILLIS),
+                history.endMillis);
+        double[] points = (double[]) server.getAttribute(ObjectNames.task(SUBTASK), dev.chokepoint.api.TaskAttributes.HISTORY);
+        assertEquals(points.length, history.ratios.length);
+        for (int i = 0; i < points.length; i++) {
+            assertEquals(points[i], history.ratios[i], 0.025 + 1e-9, "point " + i);
+        }
+        assertEquals(((Object[]) server.getAttribute(ObjectNames.task(SUBTASK), dev.chokepoint.api.TaskAttributes.EPISODES)).length,
+                history.episodes.size());
+    }
+
+    @Test
     void aBlockedTimeTheAgentCannotVouchForReadsNaNInFlinkAsInTheMBean() throws Exception {
         TaskMetricGroup taskGroup = new TaskMetricGroup();
         new Agent().run(new Task(taskGroup));
@@ -199,6 +221,7 @@ class FlinkMetricsPublisherTest {
         }
         assertEquals("", value(taskGroup, FlinkMetricNames.CAUSE));
         assertEquals("", value(taskGroup, FlinkMetricNames.FIGURES));
+        assertEquals("", value(taskGroup, FlinkMetricNames.HISTORY));
 
         Map<String, Metric> gauges = taskGroup.group(FlinkMetricNames.GROUP).metrics();
         new Agent().run(task);

@@ -107,13 +107,13 @@ public final class RestSnapshotReader {
 
     /**
      * Subtask index → metric name → value, for the given subtasks of the vertex: the agent's
-     * {@link FlinkMetricNames#FIGURES} text of all (one id per subtask: about 170 subtasks per
-     * request), unpacked into its fields; then, of the subtasks without it, Flink's own metrics and
+     * {@link FlinkMetricNames#FIGURES} and {@link FlinkMetricNames#HISTORY} texts of all (two ids per
+     * subtask: about 85 subtasks per request), the figures unpacked into their fields; then, of the subtasks without it, Flink's own metrics and
      * an older agent's level code; then the rest of that older agent's single metrics.
      */
     private Map<Integer, Map<String, String>> metrics(String job, RestJob.Vertex vertex, List<Integer> subtasks) {
         Map<Integer, Map<String, String>> bySubtask = new HashMap<>();
-        read(job, vertex, subtasks, List.of(SubtaskJudge.FIGURES), bySubtask);
+        read(job, vertex, subtasks, List.of(SubtaskJudge.FIGURES, SubtaskJudge.HISTORY), bySubtask);
         List<Integer> withoutFigures = new ArrayList<>();
         for (int subtask : subtasks) {
             Map<String, String> values = bySubtask.get(subtask);

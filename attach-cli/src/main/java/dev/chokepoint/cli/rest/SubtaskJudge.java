@@ -3,6 +3,7 @@ package dev.chokepoint.cli.rest;
 import dev.chokepoint.api.BackPressureLevel;
 import dev.chokepoint.api.Cause;
 import dev.chokepoint.api.FlinkMetricNames;
+import dev.chokepoint.api.HistoryText;
 import dev.chokepoint.api.Persistence;
 import dev.chokepoint.cli.jmx.AgentSettings;
 import dev.chokepoint.cli.jmx.TaskHistory;
@@ -45,8 +46,10 @@ final class SubtaskJudge {
         FlinkMetricNames.CAUSE
     };
 
-    /** The agent's figures in one text (agents since FIGURES): the first read of every subtask. */
+    /** The agent's figures in one text (agents since FIGURES): the first read of every subtask, with {@link #HISTORY}. */
     static final String FIGURES = agent(FlinkMetricNames.FIGURES);
+    /** The agent's history in one text ({@link HistoryText}). */
+    static final String HISTORY = agent(FlinkMetricNames.HISTORY);
 
     /** The agent's level code: read with Flink's metrics, it tells which subtasks run an older agent. */
     static final String AGENT_PROBE = agent(FlinkMetricNames.LEVEL_CODE);
@@ -146,22 +149,28 @@ final class SubtaskJudge {
         return new TaskSnapshot(null, vertex, subtask, parallelism, ratio, levelName, Math.max(level, 0), samples,
                 Double.isNaN(ratio) ? 0 : (int) Math.round(ratio * samples), flinkPools, produced, consumed, causes,
                 new TaskSnapshot.Placement(taskManager, host, judgedBy), "", "",
-                persistence(metrics.get(agent(FlinkMetricNames.PERSISTENCE_FIELD))));
+                history(metrics.get(agent(FlinkMetricNames.PERSISTENCE_FIELD)), metrics.get(HISTORY)));
     }
 
     /**
-     * The agent's verdict on the subtask's history, the one part of it its Flink metrics carry (no
-     * episodes, no points); {@link TaskHistory#UNKNOWN} without it (no agent, an older one).
+     * The agent's history of the subtask as its Flink metrics carry it: the verdict (a field of its
+     * figures) and the points and latest episodes ({@link HistoryText}, points to the twentieth);
+     * the verdict alone from an agent without the history text; {@link TaskHistory#UNKNOWN} without
+     * a verdict (no agent, an older one).
      */
-    private static TaskHistory persistence(String name) {
-        if (name == null) {
+    private static TaskHistory history(String persistence, String text) {
+        if (persistence == null) {
             return TaskHistory.UNKNOWN;
         }
+        Persistence verdict;
         try {
-            return new TaskHistory(Persistence.valueOf(name.trim()), List.of(), new double[0], 0, -1);
+            verdict = Persistence.valueOf(persistence.trim());
         } catch (IllegalArgumentException e) {
             return TaskHistory.UNKNOWN;
         }
+        HistoryText.Decoded history = HistoryText.decode(text);
+        return history == null ? new TaskHistory(verdict, List.of(), new double[0], 0, -1)
+                : new TaskHistory(verdict, history.episodes, history.ratios, history.stepMillis, history.endMillis);
     }
 
     private static TaskSnapshot.BusyCauses noCauses(long recordsIn) {

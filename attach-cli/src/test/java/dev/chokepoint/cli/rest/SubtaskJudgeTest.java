@@ -93,7 +93,15 @@ class SubtaskJudgeTest {
         assertEquals(Double.NaN, task.inPoolUsage);
         assertEquals(3, task.remoteInputChannels, "the agent counts the remote channels");
         assertEquals(dev.chokepoint.api.Persistence.TEMPORARY, task.history.persistence, "the history's verdict");
-        assertEquals(List.of(), task.history.episodes);
+        assertEquals(List.of(), task.history.episodes, "an agent without the history text: the verdict alone");
+
+        metrics.put(SubtaskJudge.HISTORY, "1000/5000/aku/1000:3000:2000:HIGH:0.900:");
+        TaskSnapshot withHistory = judge(metrics);
+        assertEquals(dev.chokepoint.api.Persistence.TEMPORARY, withHistory.history.persistence);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {0, 0.5, 1}, withHistory.history.ratios(), 1e-9);
+        assertEquals(5000, withHistory.history.endMillis);
+        assertEquals(1, withHistory.history.episodes.size());
+        assertEquals(2000, withHistory.history.episodes.get(0).getDurationMillis());
     }
 
     @Test

@@ -40,7 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * an idle job. After 75 s: the periodic job's Source and Work read {@code TEMPORARY} with at least
  * two ended episodes of about 8 s each (and their Task MBeans have sent an episode-end notification
  * for each); the steady job's read {@code PERSISTENT} with one ongoing episode; every vertex of the
- * idle job, and both sinks, {@code NONE}; in JMX and in the real CLI's {@code status --json}.
+ * idle job, and both sinks, {@code NONE}; in JMX, in the real CLI's {@code status --json}, and the
+ * periodic job's through Flink's REST API ({@code status --rest}).
  */
 public abstract class FlinkHistoryScenario {
 
@@ -51,6 +52,7 @@ public abstract class FlinkHistoryScenario {
     /** "About 8 s": the sink is slow for 8 s; the history's steps are 1 s and the buffers fill and drain in under one. */
     static final long EPISODE_MIN_MILLIS = 5_000;
     static final long EPISODE_MAX_MILLIS = 11_000;
+    private static final Pattern REST = Pattern.compile("REST at (http://\\S+)");
     private static final Pattern FIRST_RECORD = Pattern.compile(Pattern.quote(HistoryJobs.FIRST_RECORD) + "(\\d+)");
     private static final List<String> UPSTREAM = List.of(HistoryJobs.SOURCE_VERTEX, HistoryJobs.WORK_VERTEX);
 
@@ -129,6 +131,25 @@ public abstract class FlinkHistoryScenario {
                 }
                 for (String vertex : List.of(HistoryJobs.SOURCE_VERTEX, HistoryJobs.WORK_VERTEX, HistoryJobs.SINK_VERTEX)) {
                     assertEquals("NONE", cli.get(HistoryJobs.IDLE + "/" + vertex), cli.toString());
+                }
+
+                // The same history through Flink's metrics and the JobManager's REST API, as of its last fetch.
+                Matcher rest = REST.matcher(child.output());
+                assertTrue(rest.find(), child.log().toString());
+                String json = CliJar.run(Duration.ofSeconds(60), "status", "--rest", rest.group(1), "--job",
+                        HistoryJobs.PERIODIC, "--json");
+                System.out.printf("[%s] status --rest --job %s --json: %s%n", label, HistoryJobs.PERIODIC, json);
+                Map<?, ?> periodic = (Map<?, ?>) JsonTree.parse(json.getBytes(StandardCharsets.UTF_8));
+                for (Object v : (List<?>) periodic.get(StatusJson.VERTICES)) {
+                    Map<?, ?> vertex = (Map<?, ?>) v;
+                    if (UPSTREAM.contains((String) vertex.get(StatusJson.NAME))) {
+                        assertEquals("TEMPORARY", vertex.get(StatusJson.PERSISTENCE), "--rest: " + vertex.get(StatusJson.NAME));
+                        long ended = ((List<?>) vertex.get(StatusJson.EPISODES)).stream()
+                                .filter(e -> ((Map<?, ?>) e).get(Episode.END) != null).count();
+                        assertTrue(ended >= 2, "--rest: " + vertex.get(StatusJson.NAME) + " episodes "
+                                + vertex.get(StatusJson.EPISODES));
+                        assertTrue(((List<?>) vertex.get(StatusJson.HISTORY)).size() >= 50, "--rest: points");
+                    }
                 }
             }
             child.process().getOutputStream().write("exit\n".getBytes(StandardCharsets.UTF_8));
