@@ -73,6 +73,11 @@ public final class StatusJson {
     /** Array of ratios, oldest first, one per {@link #HISTORY_STEP_MILLIS}. */
     public static final String HISTORY = "history";
     public static final String HISTORY_STEP_MILLIS = "historyStepMillis";
+    /**
+     * Of an episode read through Flink's REST API: the ids of the job's checkpoints (of the
+     * JobManager's latest few) that ran during it, oldest first.
+     */
+    public static final String CHECKPOINTS = "checkpoints";
     /** Epoch milliseconds at which the newest history point ended. */
     public static final String HISTORY_END_MILLIS = "historyEndMillis";
     // a subtask: where it runs (null when read from one JVM) and what its level was judged from

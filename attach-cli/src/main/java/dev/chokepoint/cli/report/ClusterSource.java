@@ -16,11 +16,20 @@ public final class ClusterSource {
     /** Lines on how subtasks were judged and what is missing (e.g. TaskManagers without the agent). */
     public final List<String> notes;
 
+    /** The job's latest checkpoints as the JobManager lists them; empty when it has none (or checkpointing is off). */
+    public final List<Checkpoint> checkpoints;
+
     public ClusterSource(String url, String jobId, String jobName, String jobState, List<String> notes) {
+        this(url, jobId, jobName, jobState, notes, List.of());
+    }
+
+    public ClusterSource(String url, String jobId, String jobName, String jobState, List<String> notes,
+                         List<Checkpoint> checkpoints) {
         this.url = url;
         this.jobId = jobId;
         this.jobName = jobName;
         this.jobState = jobState;
         this.notes = List.copyOf(notes);
+        this.checkpoints = List.copyOf(checkpoints);
     }
 }

@@ -56,7 +56,7 @@ public final class JsonReport {
                     json.writeStringField(StatusJson.JOB, job.name);
                     json.writeStringField(StatusJson.JOB_ID, job.id);
                 }
-                writeJob(json, job.diagnosis, cluster != null);
+                writeJob(json, job.diagnosis, cluster, snapshot.timestampMillis);
             } else {
                 // A shared TaskManager: one object per job, each with its own vertices and origins.
                 json.writeArrayFieldStart(StatusJson.JOBS);
@@ -64,7 +64,7 @@ public final class JsonReport {
                     json.writeStartObject();
                     json.writeStringField(StatusJson.NAME, job.name);
                     json.writeStringField(StatusJson.ID, job.id);
-                    writeJob(json, job.diagnosis, cluster != null);
+                    writeJob(json, job.diagnosis, cluster, snapshot.timestampMillis);
                     json.writeEndObject();
                 }
                 json.writeEndArray();
@@ -77,7 +77,10 @@ public final class JsonReport {
     }
 
     /** {@code vertices}, {@code origin} (the first, as before) and {@code origins} (every one) of one job. */
-    private static void writeJob(JsonGenerator json, Diagnosis diagnosis, boolean placed) throws IOException {
+    private static void writeJob(JsonGenerator json, Diagnosis diagnosis, ClusterSource cluster, long now)
+            throws IOException {
+        boolean placed = cluster != null;
+        List<Checkpoint> checkpoints = cluster == null ? null : cluster.checkpoints;
         json.writeArrayFieldStart(StatusJson.VERTICES);
         for (Vertex vertex : diagnosis.graph.vertices) {
             json.writeStartObject();
@@ -85,7 +88,7 @@ public final class JsonReport {
             string(json, StatusJson.BACKPRESSURE_LEVEL, vertex.level());
             number(json, StatusJson.RATIO, vertex.ratio());
             TaskHistory history = vertex.history();
-            writeHistory(json, history);
+            writeHistory(json, history, checkpoints, now);
             if (history.known() && history.stepMillis > 0) {
                 // the ratios of the vertex only (none through Flink's REST API, which carries the verdict alone): per subtask they would make a 1,000-subtask reading megabytes
                 json.writeArrayFieldStart(StatusJson.HISTORY);
@@ -137,7 +140,7 @@ public final class JsonReport {
                 } else {
                     json.writeNumberField(StatusJson.RECORDS_IN, task.recordsIn);
                 }
-                writeHistory(json, task.history);
+                writeHistory(json, task.history, checkpoints, now);
                 if (placed) {
                     // Only a job read across TaskManagers has them: one JVM's output keeps its shape.
                     string(json, StatusJson.TASK_MANAGER, task.taskManager);
@@ -159,8 +162,12 @@ public final class JsonReport {
         json.writeEndArray();
     }
 
-    /** {@code persistence} (null where no history is kept) and {@code episodes} (empty then), oldest first. */
-    private static void writeHistory(JsonGenerator json, TaskHistory history) throws IOException {
+    /**
+     * {@code persistence} (null where no history is kept) and {@code episodes} (empty then), oldest
+     * first; read through Flink's REST API, each episode with the {@code checkpoints} that ran during it.
+     */
+    private static void writeHistory(JsonGenerator json, TaskHistory history, List<Checkpoint> checkpoints, long now)
+            throws IOException {
         string(json, StatusJson.PERSISTENCE, history.known() ? history.persistence.name() : null);
         json.writeArrayFieldStart(StatusJson.EPISODES);
         for (Episode episode : history.episodes) {
@@ -176,6 +183,14 @@ public final class JsonReport {
             json.writeStringField(Episode.PEAK_LEVEL, episode.getPeakLevel());
             number(json, Episode.MEAN_RATIO, episode.getMeanRatio());
             string(json, Episode.CAUSE, episode.getCause().isEmpty() ? null : episode.getCause());
+            if (checkpoints != null) {
+                // the JobManager's view only: the ids of the checkpoints of its list that ran during the episode
+                json.writeArrayFieldStart(StatusJson.CHECKPOINTS);
+                for (long id : Checkpoint.during(episode, checkpoints, now)) {
+                    json.writeNumber(id);
+                }
+                json.writeEndArray();
+            }
             json.writeEndObject();
         }
         json.writeEndArray();

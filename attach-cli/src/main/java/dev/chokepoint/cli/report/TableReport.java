@@ -135,7 +135,7 @@ public final class TableReport {
             TaskHistory history = vertex.history();
             if (history.known() && !history.episodes.isEmpty()) {
                 lines.add("  history: " + vertex.name + " " + persistence(history.persistence).trim() + " - "
-                        + episodes(history));
+                        + episodes(history) + (cluster == null ? "" : duringCheckpoints(history, cluster)));
             }
         }
         if (cluster != null) {
@@ -192,6 +192,23 @@ public final class TableReport {
         String recent = last.isOngoing() ? "the last ongoing for " + seconds(last.getDurationMillis())
                 : "the last ended " + seconds(Math.max(0, history.endMillis - last.getEnd())) + " ago";
         return count + ", " + lengths + ", " + recent + (last.getCause().isEmpty() ? "" : " (" + last.getCause() + ")");
+    }
+
+    /** {@code ; 2 of 3 during a checkpoint (7, 8)}: the seed names checkpointing as a cause of temporary backpressure. */
+    private static String duringCheckpoints(TaskHistory history, ClusterSource cluster) {
+        int during = 0;
+        java.util.TreeSet<Long> ids = new java.util.TreeSet<>();
+        for (Episode episode : history.episodes) {
+            List<Long> overlapping = Checkpoint.during(episode, cluster.checkpoints, history.endMillis);
+            during += overlapping.isEmpty() ? 0 : 1;
+            ids.addAll(overlapping);
+        }
+        if (during == 0) {
+            return "";
+        }
+        StringBuilder list = new StringBuilder();
+        ids.forEach(id -> list.append(list.length() == 0 ? "" : ", ").append(id));
+        return "; " + during + " of " + history.episodes.size() + " during a checkpoint (" + list + ")";
     }
 
     private static String seconds(long millis) {

@@ -4,6 +4,7 @@ import dev.chokepoint.api.FlinkMetricNames;
 import dev.chokepoint.cli.common.CliException;
 import dev.chokepoint.cli.jmx.AgentSettings;
 import dev.chokepoint.cli.jmx.TaskSnapshot;
+import dev.chokepoint.cli.report.Checkpoint;
 import dev.chokepoint.cli.report.ClusterSource;
 import dev.chokepoint.cli.report.Snapshot;
 
@@ -87,8 +88,42 @@ public final class RestSnapshotReader {
             }
         }
         withoutMetrics = notes.withoutMetrics();
-        return new Snapshot(new ClusterSource(client.url(), job.id, job.name, job.state, notes.lines()),
+        return new Snapshot(new ClusterSource(client.url(), job.id, job.name, job.state, notes.lines(),
+                checkpoints(job.id)),
                 System.currentTimeMillis(), settings, tasks);
+    }
+
+    /**
+     * {@code /jobs/:jobid/checkpoints}, its {@code history} (Flink 1.9 to 2.x: {@code id},
+     * {@code status}, {@code trigger_timestamp}, {@code latest_ack_timestamp}, the latter 0 or -1
+     * until the first acknowledgement); empty when the job has none or the answer has no history.
+     */
+    private List<Checkpoint> checkpoints(String job) {
+        Object answer = client.get("/jobs/" + job + "/checkpoints", new CliException("job " + job + " is gone",
+                "run the command again"));
+        long now = System.currentTimeMillis();
+        List<Checkpoint> checkpoints = new ArrayList<>();
+        for (Object c : JsonTree.array(answer, "history")) {
+            long id = JsonTree.integer(c, "id", -1);
+            long trigger = number(c, "trigger_timestamp");
+            long ack = number(c, "latest_ack_timestamp");
+            String status = JsonTree.text(c, "status");
+            if (id < 0 || trigger <= 0) {
+                continue;
+            }
+            boolean running = "IN_PROGRESS".equals(status);
+            checkpoints.add(new Checkpoint(id, status, trigger, running || ack <= 0 ? (running ? now : trigger) : ack));
+        }
+        return checkpoints;
+    }
+
+    private static long number(Object object, String field) {
+        String text = JsonTree.text(object, field);
+        try {
+            return text == null ? -1 : Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** Flink's numRecordsIn, which the vertex details carry for free (IOMetricsInfo, 1.9+); -1 when incomplete. */

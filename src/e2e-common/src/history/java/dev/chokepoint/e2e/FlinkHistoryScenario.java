@@ -149,6 +149,13 @@ public abstract class FlinkHistoryScenario {
                         assertTrue(ended >= 2, "--rest: " + vertex.get(StatusJson.NAME) + " episodes "
                                 + vertex.get(StatusJson.EPISODES));
                         assertTrue(((List<?>) vertex.get(StatusJson.HISTORY)).size() >= 50, "--rest: points");
+                        // a checkpoint every 5 s: the last ended episode of 6 to 8 s ran during at least one
+                        Map<?, ?> last = null;
+                        for (Object e : (List<?>) vertex.get(StatusJson.EPISODES)) {
+                            last = ((Map<?, ?>) e).get(Episode.END) != null ? (Map<?, ?>) e : last;
+                        }
+                        assertTrue(last != null && !((List<?>) last.get(StatusJson.CHECKPOINTS)).isEmpty(),
+                                "--rest: the checkpoints during " + last);
                     }
                 }
             }

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
  *       {@value #PERIOD_SECONDS} s (counted from its first record): Source and Work are backpressured
  *       in episodes of about 8 s that come and go. (A source as fast as it can would be
  *       backpressured always, by whichever vertex is the slowest in the fast phase.)</li>
+ *       It checkpoints every {@value #CHECKPOINT_MILLIS} ms.</li>
  *   <li>{@value #STEADY}: the same source, the sink slow always: one episode that never ends;</li>
  *   <li>{@value #IDLE}: the source emits a record every 20 ms, everything is fast: no episode.</li>
  * </ul>
@@ -40,6 +41,8 @@ public final class HistoryJobs {
     public static final String SINK_VERTEX = "Sink: Out";
     public static final int SLOW_SECONDS = 8;
     public static final int PERIOD_SECONDS = 25;
+    /** The periodic job checkpoints this often: every slow phase overlaps a checkpoint (its barriers wait in it). */
+    public static final long CHECKPOINT_MILLIS = 5_000;
     /** Records a periodic or steady source emits between two sleeps of 1 ms. */
     public static final int BATCH = 20;
     public static final String READY = "chokepoint-e2e: history jobs submitted at ";
@@ -59,9 +62,9 @@ public final class HistoryJobs {
         System.out.println("chokepoint-e2e: Flink " + EnvironmentInformation.getVersion() + ", java "
                 + System.getProperty("java.version") + ", REST at " + rest);
         long start = System.currentTimeMillis();
-        JobClient periodic = submit(rest, PERIODIC, BATCH, 1, SLOW_SECONDS * 1000L);
-        JobClient steady = submit(rest, STEADY, BATCH, 1, PERIOD_SECONDS * 1000L);
-        JobClient idle = submit(rest, IDLE, 1, 20, 0);
+        JobClient periodic = submit(rest, PERIODIC, BATCH, 1, SLOW_SECONDS * 1000L, CHECKPOINT_MILLIS);
+        JobClient steady = submit(rest, STEADY, BATCH, 1, PERIOD_SECONDS * 1000L, 0);
+        JobClient idle = submit(rest, IDLE, 1, 20, 0, 0);
         System.out.println(READY + start);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
@@ -75,13 +78,17 @@ public final class HistoryJobs {
     }
 
     /** {@code slowMillis} of every period the sink is slow (a whole period: always). */
-    private static JobClient submit(URI rest, String name, int batch, long pauseMillis, long slowMillis)
-            throws Exception {
+    /** {@code checkpointMillis}: the checkpoint interval, 0 for none. */
+    private static JobClient submit(URI rest, String name, int batch, long pauseMillis, long slowMillis,
+                                    long checkpointMillis) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createRemoteEnvironment(rest.getHost(), rest.getPort());
         env.setParallelism(1);
         env.disableOperatorChaining();
         // Partly filled buffers go out every 10 ms: a slow phase fills the pools in well under a second.
         env.setBufferTimeout(10);
+        if (checkpointMillis > 0) {
+            env.enableCheckpointing(checkpointMillis);
+        }
         env.addSource(new Numbers(batch, pauseMillis)).name("Numbers")
                 .map(new Work()).name(WORK_VERTEX)
                 .addSink(new Out(slowMillis)).name("Out");

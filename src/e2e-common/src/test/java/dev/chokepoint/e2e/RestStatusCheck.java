@@ -71,9 +71,9 @@ final class RestStatusCheck {
         int vertices = snapshot.diagnosis.graph.vertices.size();
         long withoutAgent = snapshot.diagnosis.graph.vertices.stream().filter(v -> v.subtasks.stream()
                 .anyMatch(t -> !TaskSnapshot.Placement.BY_AGENT.equals(t.judgedBy))).count();
-        // The job, then per vertex its subtasks and one request for the agent's figures text (parallelism 2
+        // The job and its checkpoints, then per vertex its subtasks and one request for the agent's figures text (parallelism 2
         // fits in one), and one more for Flink's own metrics where a subtask has no agent.
-        assertEquals(1 + 2 * vertices + withoutAgent, (long) cost.get(), "requests of one reading of " + vertices
+        assertEquals(2 + 2 * vertices + withoutAgent, (long) cost.get(), "requests of one reading of " + vertices
                 + " vertices, " + withoutAgent + " with a subtask without the agent's figures");
         Set<String> seen = new TreeSet<>();
         for (TaskSnapshot task : snapshot.tasks) {
