@@ -6,6 +6,7 @@ import dev.chokepoint.agent.aggregate.TaskBinding;
 import dev.chokepoint.agent.classify.BufferRequestFrames;
 import dev.chokepoint.agent.classify.ThreadState;
 import dev.chokepoint.agent.config.AgentConfig;
+import dev.chokepoint.agent.discover.KnownThreads;
 import dev.chokepoint.agent.discover.TaskAttempts;
 import dev.chokepoint.agent.discover.TaskThreadName;
 import dev.chokepoint.agent.discover.TaskThreadSelector;
@@ -42,6 +43,8 @@ final class Tick implements StackSampler.Sink {
 
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final ThreadEnumerator enumerator = new ThreadEnumerator();
+    /** What the previous tick made of each thread: most threads need no name or task lookup. */
+    private final KnownThreads known = new KnownThreads();
     private final StackSampler sampler = new StackSampler(threads);
     private final SubtaskState.CpuClock cpuClock = new SubtaskState.CpuClock() {
         @Override
@@ -116,13 +119,24 @@ final class Tick implements StackSampler.Sink {
                     if (group == null) {
                         continue; // ended while we looked
                     }
-                    String groupName = group.getName();
-                    TaskThreadName byName = selector.identify(thread.getName(), groupName);
+                    long id = thread.getId();
+                    String threadName = thread.getName();
+                    int entry = known.find(id, threadName);
+                    TaskThreadName byName;
+                    TaskThreadName subtask;
+                    if (entry >= 0) {
+                        byName = known.byName(entry);
+                        subtask = known.subtask(entry);
+                    } else {
+                        String groupName = group.getName();
+                        byName = selector.identify(threadName, groupName);
+                        subtask = byName == null ? null : attempts.identify(thread, byName,
+                                TaskThreadSelector.FLINK_TASK_THREAD_GROUP.equals(groupName));
+                    }
+                    known.keep(id, threadName, byName, subtask);
                     if (byName == null) {
                         continue;
                     }
-                    TaskThreadName subtask = attempts.identify(thread, byName,
-                            TaskThreadSelector.FLINK_TASK_THREAD_GROUP.equals(groupName));
                     if (subtask != null) {
                         sample(thread, subtask, timing);
                     } else if (!attempts.tasksSeen()) {
@@ -145,6 +159,7 @@ final class Tick implements StackSampler.Sink {
             sampler.finish(frames, config.depth(), this);
         } finally {
             enumerator.clear();
+            known.endTick();
         }
     }
 
@@ -256,6 +271,7 @@ final class Tick implements StackSampler.Sink {
         AgentConfig old = config;
         config = newConfig;
         selector = new TaskThreadSelector(newConfig.threads());
+        known.clear(); // the new selector may choose other threads
         frames = new BufferRequestFrames(newConfig.frames());
         ticksPerCheckpoint = Math.max(1L, CHECKPOINT_MILLIS / newConfig.delayMillis());
         ticksPerHotRead = Math.max(1L, HOT_READ_MILLIS / newConfig.delayMillis());
@@ -272,6 +288,7 @@ final class Tick implements StackSampler.Sink {
 
     /** The agent stops: every subtask goes, with its MBean. */
     void clear() {
+        known.clear();
         registry.clear();
     }
 
