@@ -75,6 +75,8 @@ final class Tick implements StackSampler.Sink {
     private TaskThreadSelector selector;
     private BufferRequestFrames frames;
     private long tick;
+    /** Set by new settings: every subtask's level is published after the next tick, not only the changed ones'. */
+    private boolean levelsStale = true;
     private long startNanos;
     private long previousStartNanos;
 
@@ -97,9 +99,13 @@ final class Tick implements StackSampler.Sink {
         hotTick = tick % ticksPerHotRead == 0;
         discoverAndSample();
         readHotFrames();
+        // tells the MBeans of the subtasks whose counts changed, so that they publish their level
         registry.endTick(tick, startNanos - previousStartNanos, checkpoint());
         previousStartNanos = startNanos;
-        mbeans.publishLevels();
+        if (levelsStale) {
+            levelsStale = false;
+            mbeans.publishLevels(); // new thresholds: any level may have changed
+        }
         mbeans.recordHistory(startNanos);
         forgetEnded();
         statistics.tickDone(sampler.takeSampledCount(), sampler.takeWalkedCount(), registry.size());
@@ -270,6 +276,7 @@ final class Tick implements StackSampler.Sink {
     void configure(AgentConfig newConfig) {
         AgentConfig old = config;
         config = newConfig;
+        levelsStale = true;
         selector = new TaskThreadSelector(newConfig.threads());
         known.clear(); // the new selector may choose other threads
         frames = new BufferRequestFrames(newConfig.frames());

@@ -54,8 +54,8 @@ final class HotFrames {
         publish();
     }
 
-    /** Drops the reads taken before {@code firstTick}. */
-    void expire(long firstTick) {
+    /** Drops the reads taken before {@code firstTick}; false when none is left. */
+    boolean expire(long firstTick) {
         boolean dropped = false;
         while (size > 0 && ticks[oldest] < firstTick) {
             drop();
@@ -64,6 +64,7 @@ final class HotFrames {
         if (dropped) {
             publish();
         }
+        return size > 0;
     }
 
     private void drop() {

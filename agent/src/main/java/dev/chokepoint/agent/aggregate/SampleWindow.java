@@ -21,15 +21,20 @@ public final class SampleWindow {
     private static final int RUNNING = SampleKind.BUSY.ordinal();
 
     private final byte[] ring;
+    private final int size;
     private final int[] counts = new int[8];
     private int next;
     private int samples;
+    /** The slot of the last sample and how many samples in a row had it, up to {@link #size}. */
+    private int lastSlot = -1;
+    private int run;
 
     public SampleWindow(int size) {
         if (size < 1 || size > MAX_SIZE) {
             throw new IllegalArgumentException("window size " + size);
         }
         this.ring = new byte[size];
+        this.size = size;
     }
 
     public void record(SampleKind kind) {
@@ -38,15 +43,23 @@ public final class SampleWindow {
 
     /** @param busyState for a busy sample, what its executing thread was doing */
     public void record(SampleKind kind, ThreadState busyState) {
-        if (samples == ring.length) {
+        int slot = kind == SampleKind.BUSY ? busySlot(busyState) : kind.ordinal();
+        if (slot == lastSlot && run == size) {
+            // The window holds nothing but this sample: it would replace one of its kind, so
+            // nothing changes, and since all are alike, neither does which one is the oldest.
+            // A thread parked in the same wait tick after tick costs no write here.
+            return;
+        }
+        run = slot == lastSlot ? run + 1 : 1;
+        lastSlot = slot;
+        if (samples == size) {
             counts[ring[next]]--;
         } else {
             samples++;
         }
-        int slot = kind == SampleKind.BUSY ? busySlot(busyState) : kind.ordinal();
         ring[next] = (byte) slot;
         counts[slot]++;
-        next = next + 1 == ring.length ? 0 : next + 1;
+        next = next + 1 == size ? 0 : next + 1;
     }
 
     /**
@@ -101,7 +114,7 @@ public final class SampleWindow {
     }
 
     public int size() {
-        return ring.length;
+        return size;
     }
 
     public long snapshot() {

@@ -5,6 +5,7 @@ import dev.chokepoint.agent.discover.TaskThreadName;
 import dev.chokepoint.agent.instrument.ThreadWaits;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,12 +23,21 @@ public final class SubtaskRegistry {
         void added(SubtaskState subtask);
 
         void removed(SubtaskState subtask);
+
+        /**
+         * After a tick, once every subtask has recorded it: the subtask's published sample counts
+         * changed at this tick (so may its level). Not told of a subtask whose counts stayed.
+         */
+        default void changed(SubtaskState subtask) {
+        }
     }
 
     private final Map<String, SubtaskState> subtasks = new HashMap<>();
     /** The same states, for the per-tick walk over all of them (cheaper than a HashMap's). */
     private final List<SubtaskState> all = new ArrayList<>();
     private final Listener listener;
+    /** The subtasks whose counts changed at the tick being closed, told to the listener at its end. */
+    private SubtaskState[] changed = new SubtaskState[64];
     private int windowSize;
     private int checkpointsPerWindow = 2;
 
@@ -82,18 +92,31 @@ public final class SubtaskRegistry {
 
     /** As above; {@code checkpoint} (null on most ticks) has every subtask read its CPU time. */
     public void endTick(long tick, long tickNanos, SubtaskState.Checkpoint checkpoint) {
-        for (int i = all.size() - 1; i >= 0; i--) {
-            SubtaskState state = all.get(i);
-            if (state.seenAt(tick)) {
-                state.closeTick(tickNanos, checkpoint);
-            } else {
-                // Order does not matter: the last one takes its place.
-                all.set(i, all.get(all.size() - 1));
-                all.remove(all.size() - 1);
-                subtasks.remove(state.name().key());
-                state.markRemoved();
-                listener.removed(state);
+        int changedCount = 0;
+        try {
+            for (int i = all.size() - 1; i >= 0; i--) {
+                SubtaskState state = all.get(i);
+                if (state.seenAt(tick)) {
+                    if (state.closeTick(tickNanos, checkpoint)) {
+                        if (changedCount == changed.length) {
+                            changed = Arrays.copyOf(changed, changedCount * 2);
+                        }
+                        changed[changedCount++] = state;
+                    }
+                } else {
+                    // Order does not matter: the last one takes its place.
+                    all.set(i, all.get(all.size() - 1));
+                    all.remove(all.size() - 1);
+                    subtasks.remove(state.name().key());
+                    state.markRemoved();
+                    listener.removed(state);
+                }
             }
+            for (int i = 0; i < changedCount; i++) {
+                listener.changed(changed[i]);
+            }
+        } finally {
+            Arrays.fill(changed, 0, changedCount, null);
         }
     }
 

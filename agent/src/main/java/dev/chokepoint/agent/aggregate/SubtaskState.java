@@ -26,6 +26,10 @@ public final class SubtaskState {
     private BlockedTimeWindow blockedTime;
     private RateWindow cpu;
     private final HotFrames hotFrames = new HotFrames();
+    /** False while {@link #hotFrames} holds no read, so that a tick need not look at it. */
+    private boolean hotReads;
+    /** What the registry's listener keeps with this subtask (its MBean), so that it needs no lookup by name. */
+    private Object exported;
     /** Odd while the sampler publishes {@link #snapshot} and {@link #busySnapshot}: a seqlock for readers of both. */
     private volatile int publishing;
     private volatile long snapshot = SampleWindow.pack(0, 0, 0, 0);
@@ -131,6 +135,7 @@ public final class SubtaskState {
     /** Sampler thread: a stack read of one of the subtask's busy threads, at {@code tick}. */
     public void hotStack(StackTraceElement[] stack, boolean runnable, long tick) {
         hotFrames.record(HotFrames.frameOf(stack), tick, runnable, HotFrames.inNativeIo(stack));
+        hotReads = true;
     }
 
     /** Of the hot reads that found a thread RUNNABLE within the window, the share in native I/O; NaN without. */
@@ -150,6 +155,15 @@ public final class SubtaskState {
     /** Buffer-request waits over the last full window, in microseconds; null before the first one. */
     public Histogram waits() {
         return publishedWaits;
+    }
+
+    /** What the registry's listener attached to this subtask when it was added, or null. */
+    public Object exported() {
+        return exported;
+    }
+
+    public void exported(Object attachment) {
+        exported = attachment;
     }
 
     /** The registry that holds this subtask now; a name that points here from elsewhere must look again. */
@@ -234,18 +248,26 @@ public final class SubtaskState {
      * Records the tick's sample: the executing thread is the legacy source thread where there is one.
      *
      * @param checkpoint null, or (about once a second) the moment to read the subtask's CPU time
+     * @return true when the published sample counts ({@link #snapshots()}) changed, so that the
+     *         level may have; false when they are as after the previous tick
      */
-    void closeTick(long tickNanos, Checkpoint checkpoint) {
+    boolean closeTick(long tickNanos, Checkpoint checkpoint) {
         ThreadState executing = legacySourceThread != null ? legacySourceThread : taskThread;
         boolean waitingForWork = !anyInBufferRequest && executing == ThreadState.WAITING_FOR_WORK;
         FlinkTask flinkTask = task;
         boolean outputUnavailable = waitingForWork && flinkTask != null && flinkTask.outputUnavailable();
         window.record(SampleKind.of(anyInBufferRequest, executing, outputUnavailable), executing);
+        long kinds = window.snapshot();
         long busy = window.busySnapshot();
-        publishing++;
-        snapshot = window.snapshot();
-        busySnapshot = busy;
-        publishing++;
+        // Volatile writes only for a change: a subtask in the same wait as for the whole window
+        // publishes nothing new, and readers see the same counts either way.
+        boolean changed = kinds != snapshot || busy != busySnapshot;
+        if (changed) {
+            publishing++;
+            snapshot = kinds;
+            busySnapshot = busy;
+            publishing++;
+        }
         if (executing == ThreadState.LOCKED && tickLockClass != null) {
             lockClass = tickLockClass;
             lockOwner = tickLockOwner == null ? "" : tickLockOwner;
@@ -253,7 +275,9 @@ public final class SubtaskState {
             lockClass = "";
             lockOwner = "";
         }
-        hotFrames.expire(seenAtTick - window.size() + 1);
+        if (hotReads) {
+            hotReads = hotFrames.expire(seenAtTick - window.size() + 1);
+        }
         if (checkpoint != null) {
             gcFraction = checkpoint.gcFraction;
             if (SampleWindow.runningCount(snapshot, busy) > 0) {
@@ -268,11 +292,15 @@ public final class SubtaskState {
             }
         }
         blockedTime.record(tickBlockedNanos, tickNanos);
-        blockedMsPerSecond = blockedTime.msPerSecond();
+        double blockedMs = blockedTime.msPerSecond();
+        if (blockedMs != blockedMsPerSecond) {
+            blockedMsPerSecond = blockedMs;
+        }
         if (++ticksInWindow >= window.size()) {
             ticksInWindow = 0;
             publishedWaits = drainWaits(); // read by JMX threads from now on: never written again
         }
+        return changed;
     }
 
     void resize(int windowSize) {

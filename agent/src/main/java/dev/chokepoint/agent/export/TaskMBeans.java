@@ -57,6 +57,7 @@ public final class TaskMBeans implements SubtaskRegistry.Listener {
         String key = subtask.name().key();
         ObjectName objectName = objectName(subtask.name());
         TaskView view = new TaskView(subtask, configSource, objectName);
+        subtask.exported(view);
         TaskView old = views.put(key, view);
         if (old != null) {
             all.remove(old);
@@ -84,7 +85,20 @@ public final class TaskMBeans implements SubtaskRegistry.Listener {
         return new ArrayList<>(all);
     }
 
-    /** After each tick: each subtask tells its subscribers when its level has changed. */
+    /**
+     * After a tick, for a subtask whose counts changed: it tells its subscribers when its level
+     * has changed. A subtask whose counts stayed keeps its level, unless the thresholds changed:
+     * then {@link #publishLevels()}.
+     */
+    @Override
+    public void changed(SubtaskState subtask) {
+        Object view = subtask.exported();
+        if (view instanceof TaskView) {
+            ((TaskView) view).publishLevel();
+        }
+    }
+
+    /** After a tick whose thresholds are new: each subtask tells its subscribers when its level has changed. */
     public void publishLevels() {
         for (int i = 0; i < all.size(); i++) {
             all.get(i).publishLevel();
