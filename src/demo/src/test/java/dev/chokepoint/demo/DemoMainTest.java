@@ -72,9 +72,9 @@ class DemoMainTest {
                 .start();
     }
 
-    /** A vertex line of the report: the vertex name, then its level and ratio. */
+    /** A vertex line of the report: the vertex name, then its level and ratio, then its history once it has a point. */
     static boolean vertexLine(String output, String vertex, String level) {
-        Pattern line = Pattern.compile("^" + Pattern.quote(vertex) + " +" + level + " +\\d\\.\\d\\d$");
+        Pattern line = Pattern.compile("^" + Pattern.quote(vertex) + " +" + level + " +\\d\\.\\d\\d( +(PERSISTENT|TEMPORARY|NONE)( .*)?)?$");
         List<String> lines = Arrays.asList(output.split("\\R"));
         return lines.stream().anyMatch(l -> line.matcher(l).matches());
     }
