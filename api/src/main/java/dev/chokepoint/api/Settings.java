@@ -76,6 +76,11 @@ public final class Settings {
     public static final long PERSISTENT_AFTER_MILLIS_DEFAULT = 60_000;
     /** The share of the recorded history points that are backpressured from which a subtask is {@link Persistence#PERSISTENT}. */
     public static final double PERSISTENT_SHARE = 0.8;
+    /**
+     * OK points in a row that end an episode (fewer stay inside it): the agent's rule, and the
+     * CLI's for the history it keeps itself while it watches subtasks without the agent's.
+     */
+    public static final int EPISODE_END_OK_POINTS = 2;
 
     /** A properties file with any of the other keys. */
     public static final String CONFIG = "config";

@@ -80,6 +80,15 @@ public final class StatusJson {
     public static final String CHECKPOINTS = "checkpoints";
     /** Epoch milliseconds at which the newest history point ended. */
     public static final String HISTORY_END_MILLIS = "historyEndMillis";
+    /** Who kept the history: {@link #HISTORY_FROM_AGENT} or {@link #HISTORY_FROM_WATCH}; null where none is kept. */
+    public static final String HISTORY_FROM = "historyFrom";
+    /** The agent, one point per {@code historyStep}, whether anyone watched or not. */
+    public static final String HISTORY_FROM_AGENT = "agent";
+    /**
+     * The CLI itself, from its own readings while it watches ({@code status --rest --watch}), one
+     * point per reading: for subtasks whose metrics carry no history (Flink's own metrics).
+     */
+    public static final String HISTORY_FROM_WATCH = "watch";
     // a subtask: where it runs (null when read from one JVM) and what its level was judged from
     public static final String TASK_MANAGER = "taskManager";
     public static final String HOST = "host";

@@ -19,10 +19,17 @@ final class RestStatus {
     private RestStatus() {
     }
 
-    static void run(String url, String job, boolean json, Double watch, Integer count, boolean await,
+    /**
+     * {@code watch}: seconds between readings, null for one; then the CLI also keeps a history, one
+     * point per reading, of the subtasks whose metrics carry none (judged by Flink's own metrics).
+     */
+    static void run(String url, String job, boolean json, Double watch, Integer count, boolean await, Long sinceMillis,
                     PrintStream out, PrintStream err) throws InterruptedException {
         RestSnapshotReader reader = RestSnapshotReader.open(new FlinkRestClient(url), job);
-        Watch view = new Watch(reader::read, out, err, json);
+        if (watch != null) {
+            reader.watch(Math.max(1, Math.round(watch * 1000)));
+        }
+        Watch view = new Watch(reader::read, out, err, json, sinceMillis);
         if (await) {
             awaitMetrics(reader, err);
         } else {

@@ -49,7 +49,8 @@ final class StatusCommand implements Callable<Integer> {
     boolean await;
 
     @Option(names = "--since", paramLabel = "DURATION", converter = SinceDuration.class,
-            description = "the history's part to show and judge: e.g. 90s, 5m, 1h (default: all the agent keeps)")
+            description = "the history's part to show and judge: e.g. 90s, 5m, 1h (default: all the agent keeps; with"
+                    + " --rest --watch, subtasks without the agent's history: all this watch has read)")
     Long since;
 
     @Option(names = "--force", description = "load the agent even into a JVM that does not look like Flink"
@@ -80,11 +81,7 @@ final class StatusCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--agent goes without --rest: the REST"
                         + " API reads the agents the TaskManagers already run");
             }
-            if (since != null) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--since goes without --rest: the"
-                        + " history is read from the agent over JMX");
-            }
-            RestStatus.run(rest, job, json, watch, count, await, System.out, System.err);
+            RestStatus.run(rest, job, json, watch, count, await, since, System.out, System.err);
             return 0;
         }
         if (target == null) {

@@ -53,9 +53,9 @@ final class Watch {
         this(pid, reader, null, out, err, json, sinceMillis);
     }
 
-    /** Readings of {@code source}: a whole job through Flink's REST API. */
-    Watch(Source source, PrintStream out, PrintStream err, boolean json) {
-        this(-1, null, source, out, err, json, null);
+    /** Readings of {@code source}: a whole job through Flink's REST API; {@code sinceMillis} as above. */
+    Watch(Source source, PrintStream out, PrintStream err, boolean json, Long sinceMillis) {
+        this(-1, null, source, out, err, json, sinceMillis);
     }
 
     private Watch(long pid, ChokepointReader reader, Source source, PrintStream out, PrintStream err, boolean json,
@@ -73,23 +73,30 @@ final class Watch {
 
     Snapshot read() throws IOException {
         if (source != null) {
-            return source.read();
+            // over REST the agents' texts do not carry persistentAfter: the default
+            Snapshot snapshot = source.read();
+            return sinceMillis == null ? snapshot : snapshot.withTasks(since(snapshot.tasks, snapshot.timestampMillis,
+                    snapshot.settings, Settings.PERSISTENT_AFTER_MILLIS_DEFAULT));
         }
         List<TaskSnapshot> tasks = reader.tasks();
         String version = reader.agentAttribute(AgentAttributes.VERSION).map(String::valueOf).orElse(null);
         AgentSettings settings = settings();
         long now = System.currentTimeMillis();
         if (sinceMillis != null) {
-            long persistentAfter = reader.agentAttribute(AgentAttributes.PERSISTENT_AFTER_MILLIS)
-                    .map(v -> ((Number) v).longValue()).orElse(Settings.PERSISTENT_AFTER_MILLIS_DEFAULT);
-            List<TaskSnapshot> limited = new ArrayList<>(tasks.size());
-            for (TaskSnapshot task : tasks) {
-                limited.add(task.withHistory(task.history.since(now - sinceMillis, settings.low, settings.high,
-                        persistentAfter)));
-            }
-            tasks = limited;
+            tasks = since(tasks, now, settings, reader.agentAttribute(AgentAttributes.PERSISTENT_AFTER_MILLIS)
+                    .map(v -> ((Number) v).longValue()).orElse(Settings.PERSISTENT_AFTER_MILLIS_DEFAULT));
         }
         return new Snapshot(pid, version, now, settings, tasks);
+    }
+
+    /** {@code --since}: each subtask's history from {@code sinceMillis} before {@code now}, judged again. */
+    private List<TaskSnapshot> since(List<TaskSnapshot> tasks, long now, AgentSettings settings, long persistentAfter) {
+        List<TaskSnapshot> limited = new ArrayList<>(tasks.size());
+        for (TaskSnapshot task : tasks) {
+            limited.add(task.withHistory(task.history.since(now - sinceMillis, settings.low, settings.high,
+                    persistentAfter)));
+        }
+        return limited;
     }
 
     /** The running agent's settings; its defaults when no agent runs there (the report then says it is not loaded). */

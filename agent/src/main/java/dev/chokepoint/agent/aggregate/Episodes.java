@@ -20,7 +20,7 @@ final class Episodes {
     /** Episodes kept; older ones are forgotten first. */
     static final int MAX = 64;
     /** OK points in a row that end an episode. */
-    static final int GAP = 2;
+    static final int GAP = dev.chokepoint.api.Settings.EPISODE_END_OK_POINTS;
 
     static final int NOTHING = 0;
     static final int STARTED = 1;

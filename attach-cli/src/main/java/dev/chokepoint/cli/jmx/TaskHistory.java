@@ -9,9 +9,10 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * A subtask's (or a vertex's) backpressure over time as the agent keeps it: one ratio per step,
- * oldest first, the newest ending at {@link #endMillis}; the episodes in it; the verdict on it.
- * {@link #UNKNOWN} where nobody kept one (an agent before history, Flink's own metrics).
+ * A subtask's (or a vertex's) backpressure over time as the agent keeps it, or as the CLI keeps it
+ * while it watches subtasks without the agent's ({@link #watched}): one ratio per step, oldest
+ * first, the newest ending at {@link #endMillis}; the episodes in it; the verdict on it.
+ * {@link #UNKNOWN} where nobody kept one (an agent before history, Flink's own metrics read once).
  */
 public final class TaskHistory {
 
@@ -25,8 +26,17 @@ public final class TaskHistory {
     public final long stepMillis;
     /** Epoch milliseconds at which the newest point ended; -1 without points. */
     public final long endMillis;
+    /** Kept by the CLI from its own readings while it watches, not by the agent. */
+    public final boolean watched;
 
+    /** A history the agent kept. */
     public TaskHistory(Persistence persistence, List<Episode> episodes, double[] ratios, long stepMillis, long endMillis) {
+        this(persistence, episodes, ratios, stepMillis, endMillis, false);
+    }
+
+    public TaskHistory(Persistence persistence, List<Episode> episodes, double[] ratios, long stepMillis, long endMillis,
+                       boolean watched) {
+        this.watched = watched;
         this.persistence = persistence;
         this.episodes = List.copyOf(episodes);
         this.ratios = ratios.clone();
@@ -80,18 +90,21 @@ public final class TaskHistory {
             }
         }
         return new TaskHistory(Persistence.of(recorded, backPressured, ongoingMillis, persistentAfterMillis), recent,
-                kept, stepMillis, endMillis);
+                kept, stepMillis, endMillis, watched);
     }
 
     /**
      * A vertex's history from its subtasks', as Flink judges a vertex by its worst subtask: per step
      * the highest ratio of any subtask (aligned by their newest points), the most lasting verdict,
-     * and the subtasks' episodes merged where they overlap.
+     * and the subtasks' episodes merged where they overlap. Where some subtasks have the agent's
+     * history and others only a {@link #watched} one (a vertex over TaskManagers with and without
+     * the agent), the agent's alone: their steps differ, and the agent's covers more than the watch.
      */
     public static TaskHistory ofVertex(List<TaskHistory> subtasks) {
+        boolean anyAgent = subtasks.stream().anyMatch(h -> h.known() && !h.watched);
         List<TaskHistory> known = new ArrayList<>();
         for (TaskHistory history : subtasks) {
-            if (history.known()) {
+            if (history.known() && history.watched != anyAgent) {
                 known.add(history);
             }
         }
@@ -124,7 +137,7 @@ public final class TaskHistory {
                 }
             }
         }
-        return new TaskHistory(persistence, merge(all), highest, known.get(0).stepMillis, end);
+        return new TaskHistory(persistence, merge(all), highest, known.get(0).stepMillis, end, !anyAgent);
     }
 
     /** Overlapping episodes of several subtasks as one: the highest peak, the mean weighted by length, the longest one's cause. */

@@ -163,12 +163,15 @@ public final class JsonReport {
     }
 
     /**
-     * {@code persistence} (null where no history is kept) and {@code episodes} (empty then), oldest
+     * {@code persistence} (null where no history is kept), {@code historyFrom} (who kept it) and
+     * {@code episodes} (empty then), oldest
      * first; read through Flink's REST API, each episode with the {@code checkpoints} that ran during it.
      */
     private static void writeHistory(JsonGenerator json, TaskHistory history, List<Checkpoint> checkpoints, long now)
             throws IOException {
         string(json, StatusJson.PERSISTENCE, history.known() ? history.persistence.name() : null);
+        string(json, StatusJson.HISTORY_FROM, !history.known() ? null
+                : history.watched ? StatusJson.HISTORY_FROM_WATCH : StatusJson.HISTORY_FROM_AGENT);
         json.writeArrayFieldStart(StatusJson.EPISODES);
         for (Episode episode : history.episodes) {
             json.writeStartObject();

@@ -41,6 +41,11 @@ public final class Snapshot {
         this(-1, null, timestampMillis, settings, tasks, cluster);
     }
 
+    /** The same reading with other subtasks (e.g. their histories limited by {@code --since}). */
+    public Snapshot withTasks(List<TaskSnapshot> others) {
+        return new Snapshot(pid, agentVersion, timestampMillis, settings, others, cluster);
+    }
+
     private Snapshot(long pid, String agentVersion, long timestampMillis, AgentSettings settings,
                      List<TaskSnapshot> tasks, ClusterSource cluster) {
         this.cluster = cluster;

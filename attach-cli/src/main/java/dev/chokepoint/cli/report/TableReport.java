@@ -170,10 +170,11 @@ public final class TableReport {
         }
     }
 
-    /** How far back the sparkline reaches, e.g. {@code 10m}, {@code 75s}. */
+    /** How far back the sparkline reaches, e.g. {@code 10m}, {@code 75s}; {@code 12s watched} where this CLI kept it. */
     private static String span(TaskHistory history) {
         long seconds = history.ratios().length * history.stepMillis / 1000;
-        return seconds >= 120 && seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
+        return (seconds >= 120 && seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s")
+                + (history.watched ? " watched" : "");
     }
 
     /** e.g. {@code 3 episodes, 8 s to 10 s long, the last ended 12 s ago} or {@code 1 episode, ongoing for 75 s}. */

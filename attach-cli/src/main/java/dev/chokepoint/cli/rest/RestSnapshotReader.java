@@ -10,8 +10,10 @@ import dev.chokepoint.cli.report.Snapshot;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -30,6 +32,8 @@ public final class RestSnapshotReader {
     private final AgentSettings settings = AgentSettings.DEFAULTS;
     /** Subtasks ({@code vertex (i/n)}) the last reading found no metric of at all. */
     private List<String> withoutMetrics = List.of();
+    /** Null unless watching: then the history of subtasks whose metrics carry none. */
+    private WatchedHistory watched;
 
     private RestSnapshotReader(FlinkRestClient client, String jobId) {
         this.client = client;
@@ -39,6 +43,15 @@ public final class RestSnapshotReader {
     /** Chooses the job ({@code --job}: id or exact name; null: the one running job). */
     public static RestSnapshotReader open(FlinkRestClient client, String job) {
         return new RestSnapshotReader(client, RestJob.choose(client, job).id);
+    }
+
+    /**
+     * From now on, keeps a history of the subtasks whose metrics carry none (Flink's own metrics),
+     * one point per reading on a grid of {@code stepMillis}: for {@code --watch}, whose interval it is.
+     */
+    public RestSnapshotReader watch(long stepMillis) {
+        watched = new WatchedHistory(stepMillis, settings);
+        return this;
     }
 
     public FlinkRestClient client() {
@@ -51,6 +64,8 @@ public final class RestSnapshotReader {
     }
 
     public Snapshot read() {
+        // the watched history's grid: the reading's start, which --watch schedules at a fixed rate
+        long readingMillis = System.currentTimeMillis();
         RestJob job = RestJob.read(client, jobId);
         if (!RestJob.RUNNING.equals(job.state)) {
             throw new CliException("job " + job.id + " '" + job.name + "' is " + job.state
@@ -65,6 +80,7 @@ public final class RestSnapshotReader {
         }
         List<TaskSnapshot> tasks = new ArrayList<>();
         ReadingNotes notes = new ReadingNotes();
+        Set<String> watchedKeys = new HashSet<>();
         for (RestJob.Vertex vertex : job.vertices) {
             List<String> consumed = vertex.inputs.stream().map(input -> input + ">" + vertex.id)
                     .collect(Collectors.toList());
@@ -83,11 +99,20 @@ public final class RestSnapshotReader {
                 TaskSnapshot task = SubtaskJudge.judge(vertex.name, index, vertex.parallelism,
                         JsonTree.text(subtask, "taskmanager-id") /* 1.12+ */, host(subtask), values, recordsIn(subtask),
                         settings, produced.getOrDefault(vertex.id, List.of()), consumed);
+                if (watched != null && !task.history.known()
+                        && !TaskSnapshot.Placement.BY_NONE.equals(task.judgedBy)) {
+                    String key = vertex.id + "/" + index;
+                    watchedKeys.add(key);
+                    task = task.withHistory(watched.add(key, readingMillis, task.backPressureRatio));
+                }
                 tasks.add(task);
                 notes.add(task, !values.isEmpty());
             }
         }
         withoutMetrics = notes.withoutMetrics();
+        if (watched != null) {
+            watched.retain(watchedKeys);
+        }
         return new Snapshot(new ClusterSource(client.url(), job.id, job.name, job.state, notes.lines(),
                 checkpoints(job.id)),
                 System.currentTimeMillis(), settings, tasks);

@@ -99,6 +99,19 @@ class TaskHistoryTest {
     }
 
     @Test
+    void aVertexPrefersTheAgentsHistoriesToWatchedOnesAndKeepsWhoKeptIt() {
+        TaskHistory agent = oneOldEpisode();
+        TaskHistory watched = new TaskHistory(Persistence.PERSISTENT, List.of(), new double[] {1, 1}, 2 * STEP, END, true);
+        TaskHistory mixed = TaskHistory.ofVertex(List.of(watched, agent));
+        assertSame(agent, mixed);
+        assertFalse(mixed.watched);
+        TaskHistory onlyWatched = TaskHistory.ofVertex(List.of(watched, watched));
+        assertTrue(onlyWatched.watched);
+        assertEquals(2 * STEP, onlyWatched.stepMillis);
+        assertTrue(watched.since(END - 1_000, LOW, HIGH, AFTER).watched, "--since keeps who kept it");
+    }
+
+    @Test
     void unknownStaysUnknown() {
         assertFalse(TaskHistory.UNKNOWN.known());
         assertSame(TaskHistory.UNKNOWN, TaskHistory.UNKNOWN.since(0, LOW, HIGH, AFTER));

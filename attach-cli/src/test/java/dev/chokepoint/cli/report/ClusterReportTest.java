@@ -1,8 +1,11 @@
 package dev.chokepoint.cli.report;
 
 
+import dev.chokepoint.api.Episode;
+import dev.chokepoint.api.Persistence;
 import dev.chokepoint.api.StatusJson;
 import dev.chokepoint.cli.jmx.AgentSettings;
+import dev.chokepoint.cli.jmx.TaskHistory;
 import dev.chokepoint.cli.jmx.TaskSnapshot;
 import dev.chokepoint.cli.rest.JsonTree;
 import org.junit.jupiter.api.Test;
@@ -86,6 +89,27 @@ class ClusterReportTest {
                 new TaskSnapshot.BusyCauses(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
                         Double.NaN, null, "", "", List.of(), -1),
                 new TaskSnapshot.Placement("tm-1", "h", TaskSnapshot.Placement.BY_FLINK));
+    }
+
+    @Test
+    void aHistoryThisCliKeptWhileWatchingIsShownAsWatched() throws IOException {
+        TaskHistory watched = new TaskHistory(
+                Persistence.PERSISTENT, List.of(new Episode(1_000, -1, 8_000, "HIGH",
+                        0.97, "")), new double[] {0.97, 0.97, 0.97, 0.97}, 2_000, 9_000, true);
+        TaskSnapshot map = flinkJudged("Map", 0.97, List.of("s>m")).withHistory(watched);
+        Snapshot snapshot = new Snapshot(CLUSTER, 9_000L, AgentSettings.DEFAULTS, List.of(map));
+
+        String row = new TableReport(false).render(snapshot).stream().filter(l -> l.startsWith("Map"))
+                .findFirst().orElseThrow();
+        assertTrue(row.endsWith("PERSISTENT  " + Sparkline.ascii().render(watched.ratios(), TableReport.SPARKLINE_WIDTH)
+                + " 8s watched"), row);
+        Map<?, ?> vertex = (Map<?, ?>) ((List<?>) ((Map<?, ?>) parse(JsonReport.render(snapshot)))
+                .get(StatusJson.VERTICES)).get(0);
+        assertEquals(StatusJson.HISTORY_FROM_WATCH, vertex.get(StatusJson.HISTORY_FROM));
+        assertEquals(2_000L, ((Number) vertex.get(StatusJson.HISTORY_STEP_MILLIS)).longValue());
+        Map<?, ?> subtask = (Map<?, ?>) ((List<?>) vertex.get(StatusJson.SUBTASKS)).get(0);
+        assertEquals("PERSISTENT", subtask.get(StatusJson.PERSISTENCE));
+        assertEquals(StatusJson.HISTORY_FROM_WATCH, subtask.get(StatusJson.HISTORY_FROM));
     }
 
     @Test

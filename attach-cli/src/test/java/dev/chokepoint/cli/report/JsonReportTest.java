@@ -45,6 +45,7 @@ class JsonReportTest {
         List<?> vertices = (List<?>) json.get(StatusJson.VERTICES);
         Map<?, ?> source = (Map<?, ?>) vertices.get(0);
         assertEquals("TEMPORARY", source.get(StatusJson.PERSISTENCE));
+        assertEquals(StatusJson.HISTORY_FROM_AGENT, source.get(StatusJson.HISTORY_FROM));
         assertEquals(java.util.Arrays.asList(0.8, null, 0.4), source.get(StatusJson.HISTORY));
         assertEquals(1000L, source.get(StatusJson.HISTORY_STEP_MILLIS));
         assertEquals(end, source.get(StatusJson.HISTORY_END_MILLIS));
@@ -68,6 +69,7 @@ class JsonReportTest {
         Map<?, ?> map = (Map<?, ?>) vertices.get(1);
         assertTrue(map.containsKey(StatusJson.PERSISTENCE));
         assertNull(map.get(StatusJson.PERSISTENCE), "no history kept: null");
+        assertNull(map.get(StatusJson.HISTORY_FROM));
         assertEquals(List.of(), map.get(StatusJson.EPISODES));
         assertFalse(map.containsKey(StatusJson.HISTORY));
     }
@@ -128,7 +130,7 @@ class JsonReportTest {
         List<?> vertices = (List<?>) json.get(StatusJson.VERTICES);
         Map<?, ?> source = (Map<?, ?>) vertices.get(0);
         assertEquals(List.of(StatusJson.NAME, StatusJson.BACKPRESSURE_LEVEL, StatusJson.RATIO, StatusJson.PERSISTENCE,
-                StatusJson.EPISODES, StatusJson.SUBTASKS), new ArrayList<>(source.keySet()));
+                StatusJson.HISTORY_FROM, StatusJson.EPISODES, StatusJson.SUBTASKS), new ArrayList<>(source.keySet()));
         assertEquals("Source: S", source.get(StatusJson.NAME));
         assertEquals("HIGH", source.get(StatusJson.BACKPRESSURE_LEVEL));
         assertEquals(0.75, source.get(StatusJson.RATIO));
@@ -139,8 +141,8 @@ class JsonReportTest {
                 StatusJson.EXCLUSIVE_BUFFERS_USAGE, StatusJson.BACK_PRESSURED_TIME_MS_PER_SECOND,
                 StatusJson.CPU_RATIO, StatusJson.GC_RATIO, StatusJson.LOCK_RATIO, StatusJson.IO_RATIO,
                 StatusJson.SLEEP_RATIO, StatusJson.EXTERNAL_WAIT_RATIO, StatusJson.OTHER_BUSY_RATIO, StatusJson.CAUSE,
-                StatusJson.LOCK_OWNER, StatusJson.HOT_FRAMES, StatusJson.RECORDS_IN, StatusJson.PERSISTENCE, StatusJson.EPISODES),
-                new ArrayList<>(subtask.keySet()));
+                StatusJson.LOCK_OWNER, StatusJson.HOT_FRAMES, StatusJson.RECORDS_IN, StatusJson.PERSISTENCE,
+                StatusJson.HISTORY_FROM, StatusJson.EPISODES), new ArrayList<>(subtask.keySet()));
         assertEquals(0L, subtask.get(StatusJson.SUBTASK));
         assertEquals("Source: S (1/1)#0", subtask.get(StatusJson.THREAD));
         assertEquals(1.0, subtask.get(StatusJson.OUT_POOL_USAGE));
@@ -215,20 +217,20 @@ class JsonReportTest {
     @Test
     void theOutputIsPinned() {
         assertEquals("{\"pid\":42,\"agentVersion\":\"0.1.0-test\",\"timestamp\":1700000000000,\"windowFull\":true,\"vertices\":["
-                + "{\"name\":\"Source: S\",\"backpressureLevel\":\"HIGH\",\"ratio\":0.75,\"persistence\":null,\"episodes\":[],\"subtasks\":["
+                + "{\"name\":\"Source: S\",\"backpressureLevel\":\"HIGH\",\"ratio\":0.75,\"persistence\":null,\"historyFrom\":null,\"episodes\":[],\"subtasks\":["
                 + "{\"subtask\":0,\"thread\":\"Source: S (1/1)#0\",\"samples\":100,\"backpressureLevel\":\"HIGH\",\"ratio\":0.75,"
                 + "\"hardRatio\":0.375,\"softRatio\":0.375,\"idleRatio\":0.15,\"busyRatio\":0.1,\"outPoolUsage\":1.0,"
                 + "\"inPoolUsage\":null,\"floatingBuffersUsage\":null,\"exclusiveBuffersUsage\":null,"
                 + "\"backPressuredTimeMsPerSecond\":750.0,\"cpuRatio\":0.1,\"gcRatio\":0.0,\"lockRatio\":0.0,"
                 + "\"ioRatio\":0.0,\"sleepRatio\":0.0,\"externalWaitRatio\":0.0,\"otherBusyRatio\":0.0,"
-                + "\"cause\":\"NONE\",\"lockOwner\":null,\"hotFrames\":[],\"recordsIn\":null,\"persistence\":null,\"episodes\":[]}]},"
-                + "{\"name\":\"Map\",\"backpressureLevel\":\"OK\",\"ratio\":0.0,\"persistence\":null,\"episodes\":[],\"subtasks\":["
+                + "\"cause\":\"NONE\",\"lockOwner\":null,\"hotFrames\":[],\"recordsIn\":null,\"persistence\":null,\"historyFrom\":null,\"episodes\":[]}]},"
+                + "{\"name\":\"Map\",\"backpressureLevel\":\"OK\",\"ratio\":0.0,\"persistence\":null,\"historyFrom\":null,\"episodes\":[],\"subtasks\":["
                 + "{\"subtask\":0,\"thread\":\"Map (1/1)#0\",\"samples\":100,\"backpressureLevel\":\"OK\",\"ratio\":0.0,"
                 + "\"hardRatio\":0.0,\"softRatio\":0.0,\"idleRatio\":0.09999999999999998,\"busyRatio\":0.9,"
                 + "\"outPoolUsage\":0.2,\"inPoolUsage\":0.0,\"floatingBuffersUsage\":0.0,\"exclusiveBuffersUsage\":0.0,"
                 + "\"backPressuredTimeMsPerSecond\":0.0,\"cpuRatio\":0.9,\"gcRatio\":0.0,\"lockRatio\":0.0,"
                 + "\"ioRatio\":0.0,\"sleepRatio\":0.0,\"externalWaitRatio\":0.0,\"otherBusyRatio\":0.0,"
-                + "\"cause\":\"CPU\",\"lockOwner\":null,\"hotFrames\":[],\"recordsIn\":null,\"persistence\":null,\"episodes\":[]}]}],"
+                + "\"cause\":\"CPU\",\"lockOwner\":null,\"hotFrames\":[],\"recordsIn\":null,\"persistence\":null,\"historyFrom\":null,\"episodes\":[]}]}],"
                 + "\"origin\":{\"vertex\":\"Map\",\"reason\":\"Map is not backpressured (OK 0.00) but its input Source: S"
                 + " is (HIGH 0.75); it is busy 90% of the time; pools: input usages all 0 (local channels only): the pools"
                 + " cannot tell, the samples do (job order guessed: the agent does not report the job topology)\","

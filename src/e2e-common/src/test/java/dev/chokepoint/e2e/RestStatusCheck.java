@@ -1,5 +1,9 @@
 package dev.chokepoint.e2e;
 
+import dev.chokepoint.api.BackPressureLevel;
+import dev.chokepoint.api.Episode;
+import dev.chokepoint.api.Settings;
+import dev.chokepoint.api.StatusJson;
 import dev.chokepoint.cli.common.CliException;
 import dev.chokepoint.cli.jmx.TaskSnapshot;
 import dev.chokepoint.cli.report.JsonReport;
@@ -7,8 +11,10 @@ import dev.chokepoint.cli.report.Snapshot;
 import dev.chokepoint.cli.report.TableReport;
 import dev.chokepoint.cli.report.Vertex;
 import dev.chokepoint.cli.rest.FlinkRestClient;
+import dev.chokepoint.cli.rest.JsonTree;
 import dev.chokepoint.cli.rest.RestSnapshotReader;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +100,61 @@ final class RestStatusCheck {
         assertTrue(noSuchJob.hint().contains(jobId), "the hint lists the jobs: " + noSuchJob.hint());
         boolean judged = snapshot.tasks.stream().noneMatch(t -> TaskSnapshot.Placement.BY_NONE.equals(t.judgedBy));
         runTheJar(label, url, judged ? origin : null);
+        if (TaskSnapshot.Placement.BY_FLINK.equals(judge)) {
+            watchTheJar(label, url, levels);
+        }
+    }
+
+    private static final int WATCHED_READINGS = 6;
+
+    /**
+     * Where Flink's own metrics judge (no agent history in them), {@code status --rest --watch}
+     * keeps the history itself, one point per reading: after {@value #WATCHED_READINGS} readings a
+     * second apart each vertex has a watched history whose newest point is the ratio that same
+     * reading shows (Flink's {@code backPressuredTimeMsPerSecond} / 1000 of its worst subtask), every
+     * point at the scenario's level; a steadily HIGH vertex reads PERSISTENT with one ongoing
+     * episode, an OK one NONE.
+     */
+    private static void watchTheJar(String label, String url, Map<String, String> levels) throws Exception {
+        String lines = CliJar.run(Duration.ofSeconds(120), "status", "--rest", url, "--json", "--watch", "1",
+                "--count", String.valueOf(WATCHED_READINGS));
+        String[] readings = lines.split("\n");
+        assertEquals(WATCHED_READINGS, readings.length, "one JSON line per reading: " + lines);
+        String last = readings[readings.length - 1];
+        System.out.printf("[%s] chokepoint status --rest %s --json --watch 1 --count %d, the last line: %s%n", label,
+                url, WATCHED_READINGS, last);
+        Map<?, ?> json = (Map<?, ?>) JsonTree.parse(last.getBytes(StandardCharsets.UTF_8));
+        for (Object v : (List<?>) json.get(StatusJson.VERTICES)) {
+            Map<?, ?> vertex = (Map<?, ?>) v;
+            String name = (String) vertex.get(StatusJson.NAME);
+            String level = levels.get(name);
+            assertEquals(StatusJson.HISTORY_FROM_WATCH, vertex.get(StatusJson.HISTORY_FROM), name + ": " + vertex);
+            List<?> points = (List<?>) vertex.get(StatusJson.HISTORY);
+            long read = points.stream().filter(p -> p != null).count();
+            assertTrue(points.size() >= WATCHED_READINGS - 1 && read >= WATCHED_READINGS - 2,
+                    name + ": a point per reading: " + points);
+            // the newest point holds this reading's ratio (or a higher one of an earlier reading in the same step)
+            assertTrue(((Number) points.get(points.size() - 1)).doubleValue()
+                    >= ((Number) vertex.get(StatusJson.RATIO)).doubleValue() - 1e-9, name + ": " + vertex);
+            for (Object point : points) {
+                if (point != null && level != null) {
+                    assertEquals(level, BackPressureLevel.of(((Number) point).doubleValue(), Settings.LOW_DEFAULT,
+                            Settings.HIGH_DEFAULT).name(), name + ": every point at the level Flink's metrics gave: " + points);
+                }
+            }
+            List<?> episodes = (List<?>) vertex.get(StatusJson.EPISODES);
+            if ("HIGH".equals(level)) {
+                assertEquals("PERSISTENT", vertex.get(StatusJson.PERSISTENCE), name + ": " + vertex);
+                assertEquals(1, episodes.size(), name + ": " + episodes);
+                assertEquals(Boolean.TRUE, ((Map<?, ?>) episodes.get(0)).get(Episode.ONGOING), name + ": " + episodes);
+            } else if ("OK".equals(level)) {
+                assertEquals("NONE", vertex.get(StatusJson.PERSISTENCE), name + ": " + vertex);
+                assertEquals(List.of(), episodes, name);
+            }
+            for (Object t : (List<?>) vertex.get(StatusJson.SUBTASKS)) {
+                assertEquals(StatusJson.HISTORY_FROM_WATCH, ((Map<?, ?>) t).get(StatusJson.HISTORY_FROM), name + ": " + t);
+            }
+        }
     }
 
     /**
