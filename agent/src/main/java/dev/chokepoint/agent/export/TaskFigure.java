@@ -98,68 +98,55 @@ enum TaskFigure {
             return view.getOtherBusyRatio();
         }
     },
-    CAUSE(FlinkMetricNames.CAUSE) {
+    CAUSE(FlinkMetricNames.CAUSE, Shape.TEXT) {
         @Override
         Object read(TaskView view) {
             return view.getCause();
         }
-
-        @Override
-        Object unknown() {
-            return "";
-        }
     },
     /** Every figure above and the pools in one text, for Flink's REST API (see {@link FlinkMetricNames#FIGURES}). */
-    FIGURES(FlinkMetricNames.FIGURES) {
+    FIGURES(FlinkMetricNames.FIGURES, Shape.GATHERED) {
         @Override
         Object read(TaskView view) {
             StringBuilder text = new StringBuilder(256);
-            for (TaskFigure figure : values()) {
-                if (figure.single()) {
-                    text.append(figure.read(view)).append(FlinkMetricNames.FIELD_SEPARATOR);
+            for (String field : FlinkMetricNames.FIGURE_FIELDS) {
+                if (text.length() > 0) {
+                    text.append(FlinkMetricNames.FIELD_SEPARATOR);
                 }
+                text.append(FigureField.read(field, view));
             }
-            return text.append(view.getOutPoolUsage()).append(FlinkMetricNames.FIELD_SEPARATOR)
-                    .append(view.getInPoolUsage()).append(FlinkMetricNames.FIELD_SEPARATOR)
-                    .append(view.getFloatingBuffersUsage()).append(FlinkMetricNames.FIELD_SEPARATOR)
-                    .append(view.getExclusiveBuffersUsage()).append(FlinkMetricNames.FIELD_SEPARATOR)
-                    .append(view.getRemoteInputChannels()).append(FlinkMetricNames.FIELD_SEPARATOR)
-                    .append(view.getPersistence()).toString();
-        }
-
-        @Override
-        Object unknown() {
-            return "";
-        }
-
-        @Override
-        boolean single() {
-            return false;
+            return text.toString();
         }
     },
     /** The history's points and latest episodes in one text (see {@link HistoryText}). */
-    HISTORY(FlinkMetricNames.HISTORY) {
+    HISTORY(FlinkMetricNames.HISTORY, Shape.GATHERED) {
         @Override
         Object read(TaskView view) {
             return HistoryText.encode(view.getHistoryStepMillis(), view.getHistoryEndMillis(), view.getHistory(),
                     view.getEpisodes());
         }
-
-        @Override
-        Object unknown() {
-            return "";
-        }
-
-        @Override
-        boolean single() {
-            return false;
-        }
     };
 
+    /** What a gauge holds. */
+    enum Shape {
+        /** One number, NaN when unknown; a field of {@link #FIGURES}. */
+        NUMBER,
+        /** One text, empty when unknown; a field of {@link #FIGURES}. */
+        TEXT,
+        /** A text of several figures, empty when unknown; no field of {@link #FIGURES}. */
+        GATHERED
+    }
+
     final String metricName;
+    private final Shape shape;
 
     TaskFigure(String metricName) {
+        this(metricName, Shape.NUMBER);
+    }
+
+    TaskFigure(String metricName, Shape shape) {
         this.metricName = metricName;
+        this.shape = shape;
     }
 
     /** The figure now, boxed as the gauge returns it. */
@@ -167,11 +154,11 @@ enum TaskFigure {
 
     /** One figure of its own, a field of {@link #FIGURES}; false for the texts that gather several. */
     boolean single() {
-        return true;
+        return shape != Shape.GATHERED;
     }
 
     /** What the gauge reads when the agent cannot say: NaN, or empty text. */
     Object unknown() {
-        return Double.NaN;
+        return shape == Shape.NUMBER ? (Object) Double.NaN : "";
     }
 }

@@ -140,6 +140,7 @@ class FlinkMetricsPublisherTest {
 
         Map<String, String> fields = FlinkMetricNames.unpack((String) value(taskGroup, FlinkMetricNames.FIGURES));
         assertEquals(FlinkMetricNames.FIGURE_FIELDS, new ArrayList<>(fields.keySet()));
+        assertTrue(FigureField.coversTheContract(), "a getter for every field of the contract");
         for (String metric : FlinkMetricNames.ALL) {
             assertEquals(String.valueOf(value(taskGroup, metric)), fields.get(metric), metric);
         }
