@@ -95,4 +95,11 @@ public final class JsonTree {
         Object value = parent instanceof Map ? ((Map<String, Object>) parent).get(field) : null;
         return value instanceof Number ? ((Number) value).intValue() : fallback;
     }
+
+    /** The object's field as a long (epoch milliseconds, counts); {@code fallback} when absent or not a number. */
+    @SuppressWarnings("unchecked")
+    static long longNumber(Object parent, String field, long fallback) {
+        Object value = parent instanceof Map ? ((Map<String, Object>) parent).get(field) : null;
+        return value instanceof Number ? ((Number) value).longValue() : fallback;
+    }
 }

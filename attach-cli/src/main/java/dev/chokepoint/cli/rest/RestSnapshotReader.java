@@ -129,9 +129,9 @@ public final class RestSnapshotReader {
         long now = System.currentTimeMillis();
         List<Checkpoint> checkpoints = new ArrayList<>();
         for (Object c : JsonTree.array(answer, "history")) {
-            long id = JsonTree.integer(c, "id", -1);
-            long trigger = number(c, "trigger_timestamp");
-            long ack = number(c, "latest_ack_timestamp");
+            long id = JsonTree.longNumber(c, "id", -1);
+            long trigger = JsonTree.longNumber(c, "trigger_timestamp", -1);
+            long ack = JsonTree.longNumber(c, "latest_ack_timestamp", -1);
             String status = JsonTree.text(c, "status");
             if (id < 0 || trigger <= 0) {
                 continue;
@@ -142,27 +142,11 @@ public final class RestSnapshotReader {
         return checkpoints;
     }
 
-    private static long number(Object object, String field) {
-        String text = JsonTree.text(object, field);
-        try {
-            return text == null ? -1 : Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
     /** Flink's numRecordsIn, which the vertex details carry for free (IOMetricsInfo, 1.9+); -1 when incomplete. */
     private static long recordsIn(Object subtask) {
         Map<String, Object> io = JsonTree.object(subtask, "metrics");
-        String read = JsonTree.text(io, "read-records");
-        if (read == null || !Boolean.parseBoolean(JsonTree.text(io, "read-records-complete"))) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(read);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+        return Boolean.parseBoolean(JsonTree.text(io, "read-records-complete"))
+                ? JsonTree.longNumber(io, "read-records", -1) : -1;
     }
 
     /**
