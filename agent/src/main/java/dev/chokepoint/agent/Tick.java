@@ -67,6 +67,25 @@ final class Tick implements StackSampler.Sink {
     private final TaskAttempts attempts;
     /** The names of the task-named threads {@link #discoverAndSample} put aside, by their slot in the enumerator. */
     private TaskThreadName[] deferred = new TaskThreadName[64];
+    /** For each of {@link #deferred}: its thread's entry in the previous tick's {@link #known}, and in this tick's. */
+    private int[] deferredEntries = new int[64];
+    private int[] deferredKept = new int[64];
+    /**
+     * The wait records' table this tick's lookups use, and the previous tick's: while it is the
+     * same, a thread's record is the one the previous tick found, kept in {@link #known}, so that
+     * no thread needs a lookup (a binary search, a few cache misses at 1,000 threads). Null while
+     * timing is off.
+     */
+    private Object waitsTable;
+    private Object previousWaitsTable;
+    /**
+     * While {@link StackSampler#add} settles a thread at once: its subtask's state and its entry
+     * in this tick's {@link #known}, so that {@link #sampled} neither looks the state up again nor
+     * loses it for the next tick. Null and -1 otherwise (a walked thread is reported later).
+     */
+    private SubtaskState addingState;
+    private TaskThreadName addingSubtask;
+    private int addingEntry = -1;
     private final TaskMBeans mbeans;
     private final FlinkMetricsPublisher flinkMetrics;
     private final SamplerStatistics statistics;
@@ -115,6 +134,8 @@ final class Tick implements StackSampler.Sink {
     private void discoverAndSample() {
         // Only trust the recorder while it records: with timing off, the stacks tell.
         boolean timing = probes.timing();
+        previousWaitsTable = waitsTable;
+        waitsTable = timing ? probes.recorder().table() : null;
         int count = enumerator.enumerate();
         int ownerless = 0;
         try {
@@ -139,19 +160,25 @@ final class Tick implements StackSampler.Sink {
                         subtask = byName == null ? null : attempts.identify(thread, byName,
                                 TaskThreadSelector.FLINK_TASK_THREAD_GROUP.equals(groupName));
                     }
-                    known.keep(id, threadName, byName, subtask);
+                    int kept = known.keep(id, threadName, byName, subtask);
                     if (byName == null) {
                         continue;
                     }
                     if (subtask != null) {
-                        sample(thread, subtask, timing);
+                        sample(thread, subtask, entry, kept);
                     } else if (!attempts.tasksSeen()) {
                         // A task-named thread that runs no Flink Task: a connector's helper in a
                         // TaskManager, or a stand-in in a JVM without Flink. Decided once every
                         // thread of the tick has been looked at.
                         enumerator.set(ownerless, thread);
-                        deferred = ownerless < deferred.length ? deferred : Arrays.copyOf(deferred, deferred.length * 2);
-                        deferred[ownerless++] = byName;
+                        if (ownerless == deferred.length) {
+                            deferred = Arrays.copyOf(deferred, ownerless * 2);
+                            deferredEntries = Arrays.copyOf(deferredEntries, ownerless * 2);
+                            deferredKept = Arrays.copyOf(deferredKept, ownerless * 2);
+                        }
+                        deferred[ownerless] = byName;
+                        deferredEntries[ownerless] = entry;
+                        deferredKept[ownerless++] = kept;
                     }
                 } catch (Throwable t) {
                     // One thread we cannot read (e.g. a name the threads regex cannot handle) costs
@@ -160,7 +187,7 @@ final class Tick implements StackSampler.Sink {
                 }
             }
             if (!attempts.tasksSeen()) {
-                sampleByName(ownerless, timing);
+                sampleByName(ownerless);
             }
             sampler.finish(frames, config.depth(), this);
         } finally {
@@ -170,10 +197,10 @@ final class Tick implements StackSampler.Sink {
     }
 
     /** No thread ran a Flink Task: the task-named threads of Flink's group are known by name only. */
-    private void sampleByName(int ownerless, boolean timing) {
+    private void sampleByName(int ownerless) {
         for (int i = 0; i < ownerless; i++) {
             try {
-                sample(enumerator.get(i), deferred[i], timing);
+                sample(enumerator.get(i), deferred[i], deferredEntries[i], deferredKept[i]);
             } catch (Throwable t) {
                 failed(t, statistics);
             }
@@ -181,15 +208,34 @@ final class Tick implements StackSampler.Sink {
         Arrays.fill(deferred, 0, ownerless, null);
     }
 
-    private void sample(Thread thread, TaskThreadName subtask, boolean timing) {
-        ThreadWaits waits = timing ? probes.recorder().forThread(thread.getId()) : null;
-        sampler.add(thread, subtask, waits, mailbox(subtask), frames, this);
+    /**
+     * @param entry the thread's entry in the previous tick's {@link #known}, -1 when it has none
+     * @param kept  its entry in this tick's
+     */
+    private void sample(Thread thread, TaskThreadName subtask, int entry, int kept) {
+        ThreadWaits waits = null;
+        if (waitsTable != null) {
+            waits = entry >= 0 && waitsTable == previousWaitsTable ? (ThreadWaits) known.waits(entry)
+                    : probes.recorder().forThread(waitsTable, thread.getId());
+            known.waits(kept, waits);
+        }
+        SubtaskState state = registry.get(entry >= 0 ? known.state(entry) : null, subtask);
+        known.state(kept, state);
+        addingState = state;
+        addingSubtask = subtask;
+        addingEntry = kept;
+        try {
+            sampler.add(thread, subtask, waits, mailbox(state), frames, this);
+        } finally {
+            addingState = null;
+            addingSubtask = null;
+            addingEntry = -1;
+        }
     }
 
     /** The mailbox of the subtask's Flink task, once the subtask is bound and its task has built one. */
-    private TaskMailbox mailbox(TaskThreadName subtask) {
-        SubtaskState known = registry.get(subtask);
-        FlinkTask task = known == null ? null : known.task();
+    private static TaskMailbox mailbox(SubtaskState subtask) {
+        FlinkTask task = subtask == null ? null : subtask.task();
         return task == null ? null : task.mailbox();
     }
 
@@ -199,8 +245,12 @@ final class Tick implements StackSampler.Sink {
                         String lockOwner) {
         boolean legacySource = subtask.legacySourceThread();
         long id = thread.getId();
-        SubtaskState subtaskState = registry.observe(subtask, tick, legacySource, id, state, waits, lockClass,
-                lockOwner, startNanos);
+        boolean adding = subtask == addingSubtask;
+        SubtaskState subtaskState = registry.observe(adding ? addingState : null, subtask, tick, legacySource, id,
+                state, waits, lockClass, lockOwner, startNanos);
+        if (adding && addingEntry >= 0) {
+            known.state(addingEntry, subtaskState); // a new subtask's state exists only from here
+        }
         if (binding.bindIfNeeded(subtaskState, thread, legacySource)) {
             flinkMetrics.bound(subtaskState);
         }
