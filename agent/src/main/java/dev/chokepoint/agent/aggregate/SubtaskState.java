@@ -256,12 +256,14 @@ public final class SubtaskState {
         boolean waitingForWork = !anyInBufferRequest && executing == ThreadState.WAITING_FOR_WORK;
         FlinkTask flinkTask = task;
         boolean outputUnavailable = waitingForWork && flinkTask != null && flinkTask.outputUnavailable();
-        window.record(SampleKind.of(anyInBufferRequest, executing, outputUnavailable), executing);
-        long kinds = window.snapshot();
-        long busy = window.busySnapshot();
+        // A window that did not change has the counts published last: they are read from here
+        // rather than from the window's counts, one cache miss fewer per subtask and tick.
+        boolean recorded = window.record(SampleKind.of(anyInBufferRequest, executing, outputUnavailable), executing);
+        long kinds = recorded ? window.snapshot() : snapshot;
+        long busy = recorded ? window.busySnapshot() : busySnapshot;
         // Volatile writes only for a change: a subtask in the same wait as for the whole window
         // publishes nothing new, and readers see the same counts either way.
-        boolean changed = kinds != snapshot || busy != busySnapshot;
+        boolean changed = recorded && (kinds != snapshot || busy != busySnapshot);
         if (changed) {
             publishing++;
             snapshot = kinds;
