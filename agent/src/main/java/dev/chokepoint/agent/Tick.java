@@ -79,13 +79,15 @@ final class Tick implements StackSampler.Sink {
     private Object waitsTable;
     private Object previousWaitsTable;
     /**
-     * While {@link StackSampler#add} settles a thread at once: its subtask's state and its entry
-     * in this tick's {@link #known}, so that {@link #sampled} neither looks the state up again nor
-     * loses it for the next tick. Null and -1 otherwise (a walked thread is reported later).
+     * While {@link StackSampler#add} settles a thread at once: its subtask's state, its entry in
+     * this tick's {@link #known} and whether it is a legacy source thread, so that {@link #sampled}
+     * neither looks the state up again nor loses it for the next tick, nor reads the thread's name
+     * object. Null and -1 otherwise (a walked thread is reported later).
      */
     private SubtaskState addingState;
     private TaskThreadName addingSubtask;
     private int addingEntry = -1;
+    private boolean addingLegacy;
     private final TaskMBeans mbeans;
     private final FlinkMetricsPublisher flinkMetrics;
     private final SamplerStatistics statistics;
@@ -213,19 +215,26 @@ final class Tick implements StackSampler.Sink {
      * @param kept  its entry in this tick's
      */
     private void sample(Thread thread, TaskThreadName subtask, int entry, int kept) {
+        // The previous tick's memos for this thread, when it sampled it: they save reading the
+        // thread's name object, its subtask's by name, its wait record's lookup, its blocker's type.
+        boolean remembered = entry >= 0 && known.sampled(entry);
+        boolean legacy = remembered ? known.legacy(entry) : subtask.legacySourceThread();
+        known.sampled(kept, legacy);
         ThreadWaits waits = null;
         if (waitsTable != null) {
-            waits = entry >= 0 && waitsTable == previousWaitsTable ? (ThreadWaits) known.waits(entry)
+            waits = remembered && waitsTable == previousWaitsTable ? (ThreadWaits) known.waits(entry)
                     : probes.recorder().forThread(waitsTable, thread.getId());
             known.waits(kept, waits);
         }
-        SubtaskState state = registry.get(entry >= 0 ? known.state(entry) : null, subtask);
+        SubtaskState state = registry.get(remembered ? known.state(entry) : null, subtask);
         known.state(kept, state);
         addingState = state;
         addingSubtask = subtask;
         addingEntry = kept;
+        addingLegacy = legacy;
         try {
-            sampler.add(thread, subtask, waits, mailbox(state), frames, this);
+            known.condition(kept, sampler.add(thread, subtask, waits, mailbox(state), frames, this,
+                    remembered ? known.condition(entry) : null));
         } finally {
             addingState = null;
             addingSubtask = null;
@@ -243,9 +252,9 @@ final class Tick implements StackSampler.Sink {
     @Override
     public void sampled(Thread thread, TaskThreadName subtask, ThreadState state, ThreadWaits waits, String lockClass,
                         String lockOwner) {
-        boolean legacySource = subtask.legacySourceThread();
-        long id = thread.getId();
         boolean adding = subtask == addingSubtask;
+        boolean legacySource = adding ? addingLegacy : subtask.legacySourceThread();
+        long id = thread.getId();
         SubtaskState subtaskState = registry.observe(adding ? addingState : null, subtask, tick, legacySource, id,
                 state, waits, lockClass, lockOwner, startNanos);
         if (adding && addingEntry >= 0) {

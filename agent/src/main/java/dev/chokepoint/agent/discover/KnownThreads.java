@@ -14,10 +14,15 @@ import java.util.Arrays;
  * replaces it. A thread's identity cannot change while its id and name stay: its group is fixed,
  * and the task it works for is its {@code Runnable} (or, for a legacy source thread, its outer
  * task's), fixed from its construction. Each entry also carries what the sampler found for the
- * thread downstream (its subtask's state, its wait record), typed {@code Object} since discovery
+ * thread downstream (its subtask's state, its wait record, the Condition it was parked on, whether
+ * it is a legacy source thread), the objects typed {@code Object} since discovery
  * knows nothing of them: the caller checks they still hold before it uses them. Sampler thread only.
  */
 public final class KnownThreads {
+
+    /** {@link #flags}: the entry's thread was sampled, so the memos below are its; and it is a legacy source thread. */
+    private static final byte SAMPLED = 1;
+    private static final byte LEGACY = 2;
 
     /** Ended threads a lookup skips over before it gives up on the previous order. */
     private static final int LOOK_AHEAD = 16;
@@ -28,6 +33,8 @@ public final class KnownThreads {
     private TaskThreadName[] subtasks = new TaskThreadName[256];
     private Object[] states = new Object[256];
     private Object[] waits = new Object[256];
+    private Object[] conditions = new Object[256];
+    private byte[] flags = new byte[256];
     private int count;
     /** The next tick's table, filled as this tick goes. */
     private long[] nextIds = new long[256];
@@ -36,6 +43,8 @@ public final class KnownThreads {
     private TaskThreadName[] nextSubtasks = new TaskThreadName[256];
     private Object[] nextStates = new Object[256];
     private Object[] nextWaits = new Object[256];
+    private Object[] nextConditions = new Object[256];
+    private byte[] nextFlags = new byte[256];
     private int nextCount;
     private int cursor;
 
@@ -78,6 +87,24 @@ public final class KnownThreads {
         return waits[entry];
     }
 
+    /** For an entry {@link #find} returned: the Condition {@link #condition(int, Object)} kept, or null. */
+    public Object condition(int entry) {
+        return conditions[entry];
+    }
+
+    /**
+     * For an entry {@link #find} returned: whether its thread was sampled ({@link #sampled}), so
+     * that its wait record, state and Condition are what the sampler found, null included.
+     */
+    public boolean sampled(int entry) {
+        return (flags[entry] & SAMPLED) != 0;
+    }
+
+    /** For an entry {@link #sampled(int)}: whether its thread is a legacy source thread. */
+    public boolean legacy(int entry) {
+        return (flags[entry] & LEGACY) != 0;
+    }
+
     /**
      * Records what this tick made of a thread, in enumeration order, for the next tick.
      *
@@ -92,11 +119,14 @@ public final class KnownThreads {
             nextSubtasks = Arrays.copyOf(nextSubtasks, grown);
             nextStates = Arrays.copyOf(nextStates, grown);
             nextWaits = Arrays.copyOf(nextWaits, grown);
+            nextConditions = Arrays.copyOf(nextConditions, grown);
+            nextFlags = Arrays.copyOf(nextFlags, grown);
         }
         nextIds[nextCount] = id;
         nextNames[nextCount] = name;
         nextByName[nextCount] = threadByName;
         nextSubtasks[nextCount] = subtask;
+        nextFlags[nextCount] = 0;
         return nextCount++;
     }
 
@@ -110,6 +140,16 @@ public final class KnownThreads {
         nextWaits[kept] = threadWaits;
     }
 
+    /** Keeps with this tick's entry {@code kept} (from {@link #keep}) the Condition its thread is parked on. */
+    public void condition(int kept, Object condition) {
+        nextConditions[kept] = condition;
+    }
+
+    /** This tick's entry {@code kept} (from {@link #keep}) is being sampled; whether it is a legacy source thread. */
+    public void sampled(int kept, boolean legacySourceThread) {
+        nextFlags[kept] = legacySourceThread ? SAMPLED | LEGACY : SAMPLED;
+    }
+
     /** After the tick's threads: what was kept becomes what the next tick finds. */
     public void endTick() {
         long[] oldIds = ids;
@@ -118,6 +158,8 @@ public final class KnownThreads {
         TaskThreadName[] oldSubtasks = subtasks;
         Object[] oldStates = states;
         Object[] oldWaits = waits;
+        Object[] oldConditions = conditions;
+        byte[] oldFlags = flags;
         int oldCount = count;
         ids = nextIds;
         names = nextNames;
@@ -125,6 +167,8 @@ public final class KnownThreads {
         subtasks = nextSubtasks;
         states = nextStates;
         waits = nextWaits;
+        conditions = nextConditions;
+        flags = nextFlags;
         count = nextCount;
         // the older table is next to be filled: drop what it holds beyond what the next tick overwrites
         nextIds = oldIds;
@@ -133,6 +177,8 @@ public final class KnownThreads {
         nextSubtasks = oldSubtasks;
         nextStates = oldStates;
         nextWaits = oldWaits;
+        nextConditions = oldConditions;
+        nextFlags = oldFlags;
         clearFrom(0, oldCount);
         nextCount = 0;
         cursor = 0;
@@ -151,5 +197,6 @@ public final class KnownThreads {
         Arrays.fill(nextSubtasks, from, to, null);
         Arrays.fill(nextStates, from, to, null);
         Arrays.fill(nextWaits, from, to, null);
+        Arrays.fill(nextConditions, from, to, null);
     }
 }
