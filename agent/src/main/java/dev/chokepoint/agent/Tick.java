@@ -67,27 +67,6 @@ final class Tick implements StackSampler.Sink {
     private final TaskAttempts attempts;
     /** The names of the task-named threads {@link #discoverAndSample} put aside, by their slot in the enumerator. */
     private TaskThreadName[] deferred = new TaskThreadName[64];
-    /** For each of {@link #deferred}: its thread's entry in the previous tick's {@link #known}, and in this tick's. */
-    private int[] deferredEntries = new int[64];
-    private int[] deferredKept = new int[64];
-    /**
-     * The wait records' table this tick's lookups use, and the previous tick's: while it is the
-     * same, a thread's record is the one the previous tick found, kept in {@link #known}, so that
-     * no thread needs a lookup (a binary search, a few cache misses at 1,000 threads). Null while
-     * timing is off.
-     */
-    private Object waitsTable;
-    private Object previousWaitsTable;
-    /**
-     * While {@link StackSampler#add} settles a thread at once: its subtask's state, its entry in
-     * this tick's {@link #known} and whether it is a legacy source thread, so that {@link #sampled}
-     * neither looks the state up again nor loses it for the next tick, nor reads the thread's name
-     * object. Null and -1 otherwise (a walked thread is reported later).
-     */
-    private SubtaskState addingState;
-    private TaskThreadName addingSubtask;
-    private int addingEntry = -1;
-    private boolean addingLegacy;
     private final TaskMBeans mbeans;
     private final FlinkMetricsPublisher flinkMetrics;
     private final SamplerStatistics statistics;
@@ -136,8 +115,6 @@ final class Tick implements StackSampler.Sink {
     private void discoverAndSample() {
         // Only trust the recorder while it records: with timing off, the stacks tell.
         boolean timing = probes.timing();
-        previousWaitsTable = waitsTable;
-        waitsTable = timing ? probes.recorder().table() : null;
         int count = enumerator.enumerate();
         int ownerless = 0;
         try {
@@ -162,25 +139,19 @@ final class Tick implements StackSampler.Sink {
                         subtask = byName == null ? null : attempts.identify(thread, byName,
                                 TaskThreadSelector.FLINK_TASK_THREAD_GROUP.equals(groupName));
                     }
-                    int kept = known.keep(id, threadName, byName, subtask);
+                    known.keep(id, threadName, byName, subtask);
                     if (byName == null) {
                         continue;
                     }
                     if (subtask != null) {
-                        sample(thread, subtask, entry, kept);
+                        sample(thread, subtask, timing);
                     } else if (!attempts.tasksSeen()) {
                         // A task-named thread that runs no Flink Task: a connector's helper in a
                         // TaskManager, or a stand-in in a JVM without Flink. Decided once every
                         // thread of the tick has been looked at.
                         enumerator.set(ownerless, thread);
-                        if (ownerless == deferred.length) {
-                            deferred = Arrays.copyOf(deferred, ownerless * 2);
-                            deferredEntries = Arrays.copyOf(deferredEntries, ownerless * 2);
-                            deferredKept = Arrays.copyOf(deferredKept, ownerless * 2);
-                        }
-                        deferred[ownerless] = byName;
-                        deferredEntries[ownerless] = entry;
-                        deferredKept[ownerless++] = kept;
+                        deferred = ownerless < deferred.length ? deferred : Arrays.copyOf(deferred, deferred.length * 2);
+                        deferred[ownerless++] = byName;
                     }
                 } catch (Throwable t) {
                     // One thread we cannot read (e.g. a name the threads regex cannot handle) costs
@@ -189,7 +160,7 @@ final class Tick implements StackSampler.Sink {
                 }
             }
             if (!attempts.tasksSeen()) {
-                sampleByName(ownerless);
+                sampleByName(ownerless, timing);
             }
             sampler.finish(frames, config.depth(), this);
         } finally {
@@ -199,10 +170,10 @@ final class Tick implements StackSampler.Sink {
     }
 
     /** No thread ran a Flink Task: the task-named threads of Flink's group are known by name only. */
-    private void sampleByName(int ownerless) {
+    private void sampleByName(int ownerless, boolean timing) {
         for (int i = 0; i < ownerless; i++) {
             try {
-                sample(enumerator.get(i), deferred[i], deferredEntries[i], deferredKept[i]);
+                sample(enumerator.get(i), deferred[i], timing);
             } catch (Throwable t) {
                 failed(t, statistics);
             }
@@ -210,41 +181,15 @@ final class Tick implements StackSampler.Sink {
         Arrays.fill(deferred, 0, ownerless, null);
     }
 
-    /**
-     * @param entry the thread's entry in the previous tick's {@link #known}, -1 when it has none
-     * @param kept  its entry in this tick's
-     */
-    private void sample(Thread thread, TaskThreadName subtask, int entry, int kept) {
-        // The previous tick's memos for this thread, when it sampled it: they save reading the
-        // thread's name object, its subtask's by name, its wait record's lookup, its blocker's type.
-        boolean remembered = entry >= 0 && known.sampled(entry);
-        boolean legacy = remembered ? known.legacy(entry) : subtask.legacySourceThread();
-        known.sampled(kept, legacy);
-        ThreadWaits waits = null;
-        if (waitsTable != null) {
-            waits = remembered && waitsTable == previousWaitsTable ? (ThreadWaits) known.waits(entry)
-                    : probes.recorder().forThread(waitsTable, thread.getId());
-            known.waits(kept, waits);
-        }
-        SubtaskState state = registry.get(remembered ? known.state(entry) : null, subtask);
-        known.state(kept, state);
-        addingState = state;
-        addingSubtask = subtask;
-        addingEntry = kept;
-        addingLegacy = legacy;
-        try {
-            known.condition(kept, sampler.add(thread, subtask, waits, mailbox(state), frames, this,
-                    remembered ? known.condition(entry) : null));
-        } finally {
-            addingState = null;
-            addingSubtask = null;
-            addingEntry = -1;
-        }
+    private void sample(Thread thread, TaskThreadName subtask, boolean timing) {
+        ThreadWaits waits = timing ? probes.recorder().forThread(thread.getId()) : null;
+        sampler.add(thread, subtask, waits, mailbox(subtask), frames, this);
     }
 
     /** The mailbox of the subtask's Flink task, once the subtask is bound and its task has built one. */
-    private static TaskMailbox mailbox(SubtaskState subtask) {
-        FlinkTask task = subtask == null ? null : subtask.task();
+    private TaskMailbox mailbox(TaskThreadName subtask) {
+        SubtaskState known = registry.get(subtask);
+        FlinkTask task = known == null ? null : known.task();
         return task == null ? null : task.mailbox();
     }
 
@@ -252,14 +197,10 @@ final class Tick implements StackSampler.Sink {
     @Override
     public void sampled(Thread thread, TaskThreadName subtask, ThreadState state, ThreadWaits waits, String lockClass,
                         String lockOwner) {
-        boolean adding = subtask == addingSubtask;
-        boolean legacySource = adding ? addingLegacy : subtask.legacySourceThread();
+        boolean legacySource = subtask.legacySourceThread();
         long id = thread.getId();
-        SubtaskState subtaskState = registry.observe(adding ? addingState : null, subtask, tick, legacySource, id,
-                state, waits, lockClass, lockOwner, startNanos);
-        if (adding && addingEntry >= 0) {
-            known.state(addingEntry, subtaskState); // a new subtask's state exists only from here
-        }
+        SubtaskState subtaskState = registry.observe(subtask, tick, legacySource, id, state, waits, lockClass,
+                lockOwner, startNanos);
         if (binding.bindIfNeeded(subtaskState, thread, legacySource)) {
             flinkMetrics.bound(subtaskState);
         }

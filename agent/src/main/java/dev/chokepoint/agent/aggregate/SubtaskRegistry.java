@@ -61,18 +61,6 @@ public final class SubtaskRegistry {
     }
 
     /**
-     * The subtask of that identity, or null: {@code remembered} (what a caller kept from an earlier
-     * tick for a thread of that subtask, or null) while this registry still holds it, so that the
-     * caller's memo saves the lookup; else as {@link #get(TaskThreadName)}.
-     */
-    public SubtaskState get(Object remembered, TaskThreadName name) {
-        if (remembered instanceof SubtaskState && ((SubtaskState) remembered).heldBy(this)) {
-            return (SubtaskState) remembered;
-        }
-        return get(name);
-    }
-
-    /**
      * One thread of subtask {@code name} was sampled in {@code tick}.
      *
      * @param waits the thread's instrumented buffer requests, null when it has made none or nothing is instrumented
@@ -87,15 +75,7 @@ public final class SubtaskRegistry {
     public SubtaskState observe(TaskThreadName name, long tick, boolean isLegacySourceThread, long threadId,
                                 ThreadState threadState, ThreadWaits waits, String lockClass, String lockOwner,
                                 long nowNanos) {
-        return observe(null, name, tick, isLegacySourceThread, threadId, threadState, waits, lockClass, lockOwner,
-                nowNanos);
-    }
-
-    /** As above, with what the caller remembered of the subtask (see {@link #get(Object, TaskThreadName)}). */
-    public SubtaskState observe(Object remembered, TaskThreadName name, long tick, boolean isLegacySourceThread,
-                                long threadId, ThreadState threadState, ThreadWaits waits, String lockClass,
-                                String lockOwner, long nowNanos) {
-        SubtaskState state = get(remembered, name);
+        SubtaskState state = get(name);
         if (state == null) {
             state = new SubtaskState(name, windowSize, checkpointsPerWindow, tickLengths);
             state.holder = this;

@@ -13,16 +13,9 @@ import java.util.Arrays;
  * tasks, only what the selector and {@link TaskAttempts} returned, and only until the next tick
  * replaces it. A thread's identity cannot change while its id and name stay: its group is fixed,
  * and the task it works for is its {@code Runnable} (or, for a legacy source thread, its outer
- * task's), fixed from its construction. Each entry also carries what the sampler found for the
- * thread downstream (its subtask's state, its wait record, the Condition it was parked on, whether
- * it is a legacy source thread), the objects typed {@code Object} since discovery
- * knows nothing of them: the caller checks they still hold before it uses them. Sampler thread only.
+ * task's), fixed from its construction. Sampler thread only.
  */
 public final class KnownThreads {
-
-    /** {@link #flags}: the entry's thread was sampled, so the memos below are its; and it is a legacy source thread. */
-    private static final byte SAMPLED = 1;
-    private static final byte LEGACY = 2;
 
     /** Ended threads a lookup skips over before it gives up on the previous order. */
     private static final int LOOK_AHEAD = 16;
@@ -31,20 +24,12 @@ public final class KnownThreads {
     private String[] names = new String[256];
     private TaskThreadName[] byName = new TaskThreadName[256];
     private TaskThreadName[] subtasks = new TaskThreadName[256];
-    private Object[] states = new Object[256];
-    private Object[] waits = new Object[256];
-    private Object[] conditions = new Object[256];
-    private byte[] flags = new byte[256];
     private int count;
     /** The next tick's table, filled as this tick goes. */
     private long[] nextIds = new long[256];
     private String[] nextNames = new String[256];
     private TaskThreadName[] nextByName = new TaskThreadName[256];
     private TaskThreadName[] nextSubtasks = new TaskThreadName[256];
-    private Object[] nextStates = new Object[256];
-    private Object[] nextWaits = new Object[256];
-    private Object[] nextConditions = new Object[256];
-    private byte[] nextFlags = new byte[256];
     private int nextCount;
     private int cursor;
 
@@ -77,77 +62,20 @@ public final class KnownThreads {
         return subtasks[entry];
     }
 
-    /** For an entry {@link #find} returned: the subtask state {@link #state(int, Object)} kept, or null. */
-    public Object state(int entry) {
-        return states[entry];
-    }
-
-    /** For an entry {@link #find} returned: the wait record {@link #waits(int, Object)} kept, or null. */
-    public Object waits(int entry) {
-        return waits[entry];
-    }
-
-    /** For an entry {@link #find} returned: the Condition {@link #condition(int, Object)} kept, or null. */
-    public Object condition(int entry) {
-        return conditions[entry];
-    }
-
-    /**
-     * For an entry {@link #find} returned: whether its thread was sampled ({@link #sampled}), so
-     * that its wait record, state and Condition are what the sampler found, null included.
-     */
-    public boolean sampled(int entry) {
-        return (flags[entry] & SAMPLED) != 0;
-    }
-
-    /** For an entry {@link #sampled(int)}: whether its thread is a legacy source thread. */
-    public boolean legacy(int entry) {
-        return (flags[entry] & LEGACY) != 0;
-    }
-
-    /**
-     * Records what this tick made of a thread, in enumeration order, for the next tick.
-     *
-     * @return the entry's index among this tick's, for {@link #state(int, Object)} and {@link #waits(int, Object)}
-     */
-    public int keep(long id, String name, TaskThreadName threadByName, TaskThreadName subtask) {
+    /** Records what this tick made of a thread, in enumeration order, for the next tick. */
+    public void keep(long id, String name, TaskThreadName threadByName, TaskThreadName subtask) {
         if (nextCount == nextIds.length) {
             int grown = nextCount * 2;
             nextIds = Arrays.copyOf(nextIds, grown);
             nextNames = Arrays.copyOf(nextNames, grown);
             nextByName = Arrays.copyOf(nextByName, grown);
             nextSubtasks = Arrays.copyOf(nextSubtasks, grown);
-            nextStates = Arrays.copyOf(nextStates, grown);
-            nextWaits = Arrays.copyOf(nextWaits, grown);
-            nextConditions = Arrays.copyOf(nextConditions, grown);
-            nextFlags = Arrays.copyOf(nextFlags, grown);
         }
         nextIds[nextCount] = id;
         nextNames[nextCount] = name;
         nextByName[nextCount] = threadByName;
         nextSubtasks[nextCount] = subtask;
-        nextFlags[nextCount] = 0;
-        return nextCount++;
-    }
-
-    /** Keeps with this tick's entry {@code kept} (from {@link #keep}) the state of its thread's subtask. */
-    public void state(int kept, Object state) {
-        nextStates[kept] = state;
-    }
-
-    /** Keeps with this tick's entry {@code kept} (from {@link #keep}) its thread's wait record. */
-    public void waits(int kept, Object threadWaits) {
-        nextWaits[kept] = threadWaits;
-    }
-
-    /** Keeps with this tick's entry {@code kept} (from {@link #keep}) the Condition its thread is parked on. */
-    public void condition(int kept, Object condition) {
-        nextConditions[kept] = condition;
-    }
-
-    /** This tick's entry {@code kept} (from {@link #keep}) is being sampled; whether it is a legacy source thread. */
-    public void sampled(int kept, boolean legacySourceThread) {
-        nextFlags[kept] = legacySourceThread ? SAMPLED | LEGACY : SAMPLED;
+        nextCount++;
     }
 
     /** After the tick's threads: what was kept becomes what the next tick finds. */
@@ -156,29 +84,17 @@ public final class KnownThreads {
         String[] oldNames = names;
         TaskThreadName[] oldByName = byName;
         TaskThreadName[] oldSubtasks = subtasks;
-        Object[] oldStates = states;
-        Object[] oldWaits = waits;
-        Object[] oldConditions = conditions;
-        byte[] oldFlags = flags;
         int oldCount = count;
         ids = nextIds;
         names = nextNames;
         byName = nextByName;
         subtasks = nextSubtasks;
-        states = nextStates;
-        waits = nextWaits;
-        conditions = nextConditions;
-        flags = nextFlags;
         count = nextCount;
         // the older table is next to be filled: drop what it holds beyond what the next tick overwrites
         nextIds = oldIds;
         nextNames = oldNames;
         nextByName = oldByName;
         nextSubtasks = oldSubtasks;
-        nextStates = oldStates;
-        nextWaits = oldWaits;
-        nextConditions = oldConditions;
-        nextFlags = oldFlags;
         clearFrom(0, oldCount);
         nextCount = 0;
         cursor = 0;
@@ -195,8 +111,5 @@ public final class KnownThreads {
         Arrays.fill(nextNames, from, to, null);
         Arrays.fill(nextByName, from, to, null);
         Arrays.fill(nextSubtasks, from, to, null);
-        Arrays.fill(nextStates, from, to, null);
-        Arrays.fill(nextWaits, from, to, null);
-        Arrays.fill(nextConditions, from, to, null);
     }
 }

@@ -25,17 +25,7 @@ final class ThreadWaitsTable {
     private volatile Snapshot table = new Snapshot(new long[0], new ThreadWaits[0]);
 
     ThreadWaits get(long threadId) {
-        return get(table, threadId);
-    }
-
-    /** The table as it is now: the same object for as long as no record is added or dropped. */
-    Object snapshot() {
-        return table;
-    }
-
-    /** @param snapshot from {@link #snapshot()} */
-    static ThreadWaits get(Object snapshot, long threadId) {
-        Snapshot t = (Snapshot) snapshot;
+        Snapshot t = table;
         int at = Arrays.binarySearch(t.ids, threadId);
         return at >= 0 ? t.waits[at] : null;
     }

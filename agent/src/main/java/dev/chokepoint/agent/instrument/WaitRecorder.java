@@ -53,19 +53,6 @@ public final class WaitRecorder {
         return byThreadId.get(threadId);
     }
 
-    /**
-     * The records as they are now, for {@link #forThread(Object, long)}: the same object until a
-     * record is added or dropped, so that a caller can tell a lookup's answer still holds.
-     */
-    public Object table() {
-        return byThreadId.snapshot();
-    }
-
-    /** The waits of a thread in {@code table} (from {@link #table()}), or null. */
-    public ThreadWaits forThread(Object table, long threadId) {
-        return ThreadWaitsTable.get(table, threadId);
-    }
-
     /** Forgets the threads that have ended, so that they leave nothing behind. */
     public void forgetEndedThreads() {
         byThreadId.removeEnded();

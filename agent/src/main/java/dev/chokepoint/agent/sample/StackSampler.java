@@ -62,31 +62,18 @@ public final class StackSampler {
      */
     public void add(Thread thread, TaskThreadName subtask, ThreadWaits threadWaits, TaskMailbox mailbox,
                     BufferRequestFrames frames, Sink sink) {
-        add(thread, subtask, threadWaits, mailbox, frames, sink, null);
-    }
-
-    /**
-     * As above, with what the previous call for this thread returned.
-     *
-     * @param knownCondition a blocker the thread was parked on before and that is a {@link Condition},
-     *                       or null: the thread parked on it again needs no type test of it (at
-     *                       1,000 threads a cache miss per idle thread and tick)
-     * @return the thread's blocker when it is a Condition, else null: for the next call's {@code knownCondition}
-     */
-    public Object add(Thread thread, TaskThreadName subtask, ThreadWaits threadWaits, TaskMailbox mailbox,
-                      BufferRequestFrames frames, Sink sink, Object knownCondition) {
         Thread.State state = thread.getState();
         if (state == Thread.State.TERMINATED) {
-            return null;
+            return;
         }
         sampled++;
         if (threadWaits != null && threadWaits.waiting()) {
             sink.sampled(thread, subtask, ThreadState.IN_BUFFER_REQUEST, threadWaits, null, null);
-            return null;
+            return;
         }
         if (state == Thread.State.RUNNABLE || state == Thread.State.NEW) {
             sink.sampled(thread, subtask, ThreadState.RUNNING, threadWaits, null, null);
-            return null;
+            return;
         }
         Object blocker = LockSupport.getBlocker(thread);
         TaskMailbox.Wait mailboxWait = mailbox == null ? TaskMailbox.Wait.NOT_MAILBOX : mailbox.classify(blocker);
@@ -94,15 +81,15 @@ public final class StackSampler {
             // The task's own mailbox: never a buffer request, so no user frame can be there either.
             sink.sampled(thread, subtask, mailboxWait == TaskMailbox.Wait.FOR_WORK
                     ? ThreadState.WAITING_FOR_WORK : ThreadState.WAITING_EXTERNAL, threadWaits, null, null);
-            return null;
+            return;
         }
-        boolean condition = blocker != null && (blocker == knownCondition || blocker instanceof Condition);
+        boolean condition = blocker instanceof Condition;
         // Without the mailbox, a Condition is taken for Flink's mailbox wait, as Flink's own monitor did.
         boolean forWork = condition && mailbox == null;
         if (condition && frames.builtInOnly()) {
             sink.sampled(thread, subtask, forWork ? ThreadState.WAITING_FOR_WORK : ThreadState.WAITING_EXTERNAL,
                     threadWaits, null, null);
-            return blocker;
+            return;
         }
         if (waitingCount == ids.length) {
             int grown = waitingCount * 2;
@@ -118,7 +105,6 @@ public final class StackSampler {
         waits[waitingCount] = threadWaits;
         waitsForWork[waitingCount] = forWork;
         waitingCount++;
-        return condition ? blocker : null;
     }
 
     /** Walks the stacks of the threads {@link #add} could not settle, in one call, and reports them. */

@@ -126,32 +126,6 @@ class StackSamplerTest {
     }
 
     @Test
-    void theConditionAThreadWasParkedOnIsHandedBackForTheNextSample() throws Exception {
-        BufferRequestFrames flinkOnly = new BufferRequestFrames(Collections.<FrameSignature>emptyList());
-        Thread mailbox = start("Mailbox (1/2)#0", () -> awaitCondition());
-        Thread parked = start("Parked (2/2)#0", this::parkUntilStopped);
-        awaitState(mailbox, Thread.State.WAITING);
-        awaitState(parked, Thread.State.WAITING);
-        StackSampler sampler = new StackSampler(ManagementFactory.getThreadMXBean());
-        Map<String, ThreadState> verdicts = new HashMap<>();
-        StackSampler.Sink sink = (thread, subtask, state, waits, lockClass, lockOwner) ->
-                verdicts.put(subtask.subtaskName(), state);
-        TaskThreadName mailboxName = TaskThreadName.parseFlink(mailbox.getName());
-
-        Object first = sampler.add(mailbox, mailboxName, null, null, flinkOnly, sink, null);
-        assertSame(condition, first);
-        assertSame(condition, sampler.add(mailbox, mailboxName, null, null, flinkOnly, sink, first),
-                "the same Condition again, for the sample after");
-        assertEquals(ThreadState.WAITING_FOR_WORK, verdicts.get("Mailbox (1/2)#0"));
-        // a Condition known from before means nothing for a thread parked on something else
-        assertEquals(null, sampler.add(parked, TaskThreadName.parseFlink(parked.getName()), null, null, flinkOnly,
-                sink, condition));
-        sampler.finish(flinkOnly, 16, sink);
-        assertEquals(ThreadState.WAITING_EXTERNAL, verdicts.get("Parked (2/2)#0"));
-        assertEquals(1, sampler.takeWalkedCount());
-    }
-
-    @Test
     void withUserFramesAThreadAwaitingAConditionIsWalked() throws Exception {
         Thread blocked = start("Blocked (1/1)#0", this::requestBufferOnACondition);
         awaitState(blocked, Thread.State.WAITING);
