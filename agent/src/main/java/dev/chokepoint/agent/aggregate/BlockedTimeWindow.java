@@ -2,44 +2,78 @@ package dev.chokepoint.agent.aggregate;
 
 /**
  * Time spent in blocking buffer requests over the same ticks as the sample window, from the
- * instrumented requests (exact, not sampled): per tick the blocked nanoseconds and the tick's
- * length, so that the rate is right even when ticks run late. Sampler thread only.
+ * instrumented requests (exact, not sampled): per tick the blocked nanoseconds, against the ticks'
+ * lengths, so that the rate is right even when ticks run late. The lengths are the same for every
+ * subtask, so they are kept once ({@link TickLengths}); a subtask that was not blocked in any tick
+ * of its window writes nothing, which at 1,000 threads is one cache miss fewer per idle subtask
+ * and tick. Sampler thread only.
  */
 public final class BlockedTimeWindow {
 
-    /**
-     * Per tick its blocked nanoseconds and its length, side by side ({@code 2i}, {@code 2i + 1}):
-     * one array, so that recording a tick touches one place in memory rather than two.
-     */
-    private final long[] ticks;
-    private final int size;
+    private final long[] blocked;
+    private final TickLengths lengths;
+    /** True when this window records the lengths itself, for {@link #record(long, long)}. */
+    private final boolean ownLengths;
     private int next;
     private int filled;
     private long blockedSum;
-    private long elapsedSum;
+    /** Slots of the window that are not 0: while there are none, a tick blocked for 0 changes nothing. */
+    private int nonZero;
 
+    /** A window with lengths of its own, recorded with {@link #record(long, long)}. */
     public BlockedTimeWindow(int size) {
-        this.size = size;
-        ticks = new long[2 * size];
+        this(size, new TickLengths(size), true);
     }
 
+    /**
+     * A window over {@code lengths}, which must get each tick's length before the window gets its
+     * blocked time ({@link #record(long)}), and be of the same size.
+     */
+    public BlockedTimeWindow(int size, TickLengths lengths) {
+        this(size, lengths, false);
+    }
+
+    private BlockedTimeWindow(int size, TickLengths lengths, boolean ownLengths) {
+        this.blocked = new long[size];
+        this.lengths = lengths;
+        this.ownLengths = ownLengths;
+    }
+
+    /** A tick's blocked time and length, for a window with lengths of its own. */
     public void record(long blockedNanos, long elapsedNanos) {
-        int at = 2 * next;
-        if (filled == size) {
-            blockedSum -= ticks[at];
-            elapsedSum -= ticks[at + 1];
-        } else {
+        if (!ownLengths) {
+            throw new IllegalStateException("the tick lengths are shared: record(blockedNanos)");
+        }
+        lengths.add(elapsedNanos);
+        record(blockedNanos);
+    }
+
+    /** A tick's blocked time, after its length went to the shared lengths. */
+    public void record(long blockedNanos) {
+        if (nonZero != 0 || blockedNanos != 0) {
+            long old = blocked[next]; // 0 while the window is not full
+            if (old != 0) {
+                blockedSum -= old;
+                nonZero--;
+            }
+            blocked[next] = blockedNanos;
+            if (blockedNanos != 0) {
+                blockedSum += blockedNanos;
+                nonZero++;
+            }
+        }
+        if (filled < blocked.length) {
             filled++;
         }
-        ticks[at] = blockedNanos;
-        ticks[at + 1] = elapsedNanos;
-        blockedSum += blockedNanos;
-        elapsedSum += elapsedNanos;
-        next = next + 1 == size ? 0 : next + 1;
+        next = next + 1 == blocked.length ? 0 : next + 1;
     }
 
     /** Milliseconds blocked per second of the window, at most 1000 (a subtask blocks on one thread at a time). */
     public double msPerSecond() {
+        if (blockedSum <= 0) {
+            return 0.0; // no need to read the lengths
+        }
+        long elapsedSum = lengths.newest(filled);
         return elapsedSum <= 0 ? 0.0 : Math.min(1000.0, 1000.0 * blockedSum / elapsedSum);
     }
 }

@@ -41,14 +41,17 @@ public final class SampleWindow {
         record(kind, ThreadState.RUNNING);
     }
 
-    /** @param busyState for a busy sample, what its executing thread was doing */
-    public void record(SampleKind kind, ThreadState busyState) {
+    /**
+     * @param busyState for a busy sample, what its executing thread was doing
+     * @return false when the window is as before, so that its counts need not be read again
+     */
+    public boolean record(SampleKind kind, ThreadState busyState) {
         int slot = kind == SampleKind.BUSY ? busySlot(busyState) : kind.ordinal();
         if (slot == lastSlot && run == size) {
             // The window holds nothing but this sample: it would replace one of its kind, so
             // nothing changes, and since all are alike, neither does which one is the oldest.
             // A thread parked in the same wait tick after tick costs no write here.
-            return;
+            return false;
         }
         run = slot == lastSlot ? run + 1 : 1;
         lastSlot = slot;
@@ -60,6 +63,7 @@ public final class SampleWindow {
         ring[next] = (byte) slot;
         counts[slot]++;
         next = next + 1 == size ? 0 : next + 1;
+        return true;
     }
 
     /**

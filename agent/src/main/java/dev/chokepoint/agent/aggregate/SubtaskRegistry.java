@@ -40,10 +40,13 @@ public final class SubtaskRegistry {
     private SubtaskState[] changed = new SubtaskState[64];
     private int windowSize;
     private int checkpointsPerWindow = 2;
+    /** The ticks' lengths, the same for every subtask's window: kept once, not in each. */
+    private TickLengths tickLengths;
 
     public SubtaskRegistry(int windowSize, Listener listener) {
         this.windowSize = windowSize;
         this.listener = listener;
+        this.tickLengths = new TickLengths(windowSize);
     }
 
     /** The subtask of that identity, or null when none has been seen yet. */
@@ -74,7 +77,7 @@ public final class SubtaskRegistry {
                                 long nowNanos) {
         SubtaskState state = get(name);
         if (state == null) {
-            state = new SubtaskState(name, windowSize, checkpointsPerWindow);
+            state = new SubtaskState(name, windowSize, checkpointsPerWindow, tickLengths);
             state.holder = this;
             subtasks.put(name.key(), state);
             all.add(state);
@@ -93,11 +96,12 @@ public final class SubtaskRegistry {
     /** As above; {@code checkpoint} (null on most ticks) has every subtask read its CPU time. */
     public void endTick(long tick, long tickNanos, SubtaskState.Checkpoint checkpoint) {
         int changedCount = 0;
+        tickLengths.add(tickNanos);
         try {
             for (int i = all.size() - 1; i >= 0; i--) {
                 SubtaskState state = all.get(i);
                 if (state.seenAt(tick)) {
-                    if (state.closeTick(tickNanos, checkpoint)) {
+                    if (state.closeTick(checkpoint)) {
                         if (changedCount == changed.length) {
                             changed = Arrays.copyOf(changed, changedCount * 2);
                         }
@@ -129,8 +133,9 @@ public final class SubtaskRegistry {
     public void resize(int newWindowSize, int checkpoints) {
         windowSize = newWindowSize;
         checkpointsPerWindow = checkpoints;
+        tickLengths = new TickLengths(newWindowSize);
         for (SubtaskState state : all) {
-            state.resize(newWindowSize, checkpoints);
+            state.resize(newWindowSize, checkpoints, tickLengths);
         }
     }
 

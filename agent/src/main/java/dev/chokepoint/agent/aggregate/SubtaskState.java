@@ -65,13 +65,10 @@ public final class SubtaskState {
     private String tickLockClass;
     private String tickLockOwner;
 
-    SubtaskState(TaskThreadName name, int windowSize) {
-        this(name, windowSize, 2);
-    }
-
-    SubtaskState(TaskThreadName name, int windowSize, int checkpointsPerWindow) {
+    /** @param tickLengths the ticks' lengths, of the window's size, which the registry keeps for all subtasks */
+    SubtaskState(TaskThreadName name, int windowSize, int checkpointsPerWindow, TickLengths tickLengths) {
         this.name = name;
-        resize(windowSize, checkpointsPerWindow);
+        resize(windowSize, checkpointsPerWindow, tickLengths);
     }
 
     public TaskThreadName name() {
@@ -239,29 +236,28 @@ public final class SubtaskState {
         return seenAtTick == tick;
     }
 
-    /** Records the tick's sample: the executing thread is the legacy source thread where there is one. */
-    void closeTick(long tickNanos) {
-        closeTick(tickNanos, null);
-    }
-
     /**
      * Records the tick's sample: the executing thread is the legacy source thread where there is one.
+     *
+     * The tick's length must be in the registry's {@link TickLengths} already.
      *
      * @param checkpoint null, or (about once a second) the moment to read the subtask's CPU time
      * @return true when the published sample counts ({@link #snapshots()}) changed, so that the
      *         level may have; false when they are as after the previous tick
      */
-    boolean closeTick(long tickNanos, Checkpoint checkpoint) {
+    boolean closeTick(Checkpoint checkpoint) {
         ThreadState executing = legacySourceThread != null ? legacySourceThread : taskThread;
         boolean waitingForWork = !anyInBufferRequest && executing == ThreadState.WAITING_FOR_WORK;
         FlinkTask flinkTask = task;
         boolean outputUnavailable = waitingForWork && flinkTask != null && flinkTask.outputUnavailable();
-        window.record(SampleKind.of(anyInBufferRequest, executing, outputUnavailable), executing);
-        long kinds = window.snapshot();
-        long busy = window.busySnapshot();
+        // A window that did not change has the counts published last: they are read from here
+        // rather than from the window's counts, one cache miss fewer per subtask and tick.
+        boolean recorded = window.record(SampleKind.of(anyInBufferRequest, executing, outputUnavailable), executing);
+        long kinds = recorded ? window.snapshot() : snapshot;
+        long busy = recorded ? window.busySnapshot() : busySnapshot;
         // Volatile writes only for a change: a subtask in the same wait as for the whole window
         // publishes nothing new, and readers see the same counts either way.
-        boolean changed = kinds != snapshot || busy != busySnapshot;
+        boolean changed = recorded && (kinds != snapshot || busy != busySnapshot);
         if (changed) {
             publishing++;
             snapshot = kinds;
@@ -291,7 +287,7 @@ public final class SubtaskState {
                 cpuFraction = Double.NaN;
             }
         }
-        blockedTime.record(tickBlockedNanos, tickNanos);
+        blockedTime.record(tickBlockedNanos);
         double blockedMs = blockedTime.msPerSecond();
         if (blockedMs != blockedMsPerSecond) {
             blockedMsPerSecond = blockedMs;
@@ -303,13 +299,9 @@ public final class SubtaskState {
         return changed;
     }
 
-    void resize(int windowSize) {
-        resize(windowSize, 2);
-    }
-
-    void resize(int windowSize, int checkpointsPerWindow) {
+    void resize(int windowSize, int checkpointsPerWindow, TickLengths tickLengths) {
         window = new SampleWindow(windowSize);
-        blockedTime = new BlockedTimeWindow(windowSize);
+        blockedTime = new BlockedTimeWindow(windowSize, tickLengths);
         cpu = new RateWindow(checkpointsPerWindow + 1);
         cpuFraction = Double.NaN;
         publishing++;

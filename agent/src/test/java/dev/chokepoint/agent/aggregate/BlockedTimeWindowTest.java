@@ -28,4 +28,33 @@ class BlockedTimeWindowTest {
         window.record(120 * MS, 50 * MS); // two threads of a subtask blocked at once
         assertEquals(1000.0, window.msPerSecond());
     }
+
+    @Test
+    void sharedLengthsCountOnlyTheTicksOfEachWindow() {
+        TickLengths lengths = new TickLengths(3);
+        BlockedTimeWindow early = new BlockedTimeWindow(3, lengths);
+        lengths.add(100 * MS);
+        early.record(0);
+        BlockedTimeWindow late = new BlockedTimeWindow(3, lengths); // a subtask that appears at the second tick
+        lengths.add(50 * MS);
+        early.record(0);
+        late.record(25 * MS);
+        assertEquals(0.0, early.msPerSecond());
+        assertEquals(500.0, late.msPerSecond(), 1e-9);
+        lengths.add(50 * MS);
+        early.record(20 * MS); // after ticks with nothing blocked, over all three ticks
+        late.record(0);
+        assertEquals(20.0 * 1000 / 200, early.msPerSecond(), 1e-9);
+        assertEquals(250.0, late.msPerSecond(), 1e-9);
+        lengths.add(100 * MS);
+        early.record(0); // slides the first tick out
+        late.record(0);
+        assertEquals(20.0 * 1000 / 200, early.msPerSecond(), 1e-9);
+        assertEquals(25.0 * 1000 / 200, late.msPerSecond(), 1e-9);
+        for (int i = 0; i < 3; i++) {
+            lengths.add(50 * MS);
+            early.record(0);
+        }
+        assertEquals(0.0, early.msPerSecond());
+    }
 }
