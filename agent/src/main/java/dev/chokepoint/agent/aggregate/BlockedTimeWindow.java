@@ -12,40 +12,19 @@ public final class BlockedTimeWindow {
 
     private final long[] blocked;
     private final TickLengths lengths;
-    /** True when this window records the lengths itself, for {@link #record(long, long)}. */
-    private final boolean ownLengths;
     private int next;
     private int filled;
     private long blockedSum;
     /** Slots of the window that are not 0: while there are none, a tick blocked for 0 changes nothing. */
     private int nonZero;
 
-    /** A window with lengths of its own, recorded with {@link #record(long, long)}. */
-    public BlockedTimeWindow(int size) {
-        this(size, new TickLengths(size), true);
-    }
-
     /**
      * A window over {@code lengths}, which must get each tick's length before the window gets its
      * blocked time ({@link #record(long)}), and be of the same size.
      */
     public BlockedTimeWindow(int size, TickLengths lengths) {
-        this(size, lengths, false);
-    }
-
-    private BlockedTimeWindow(int size, TickLengths lengths, boolean ownLengths) {
         this.blocked = new long[size];
         this.lengths = lengths;
-        this.ownLengths = ownLengths;
-    }
-
-    /** A tick's blocked time and length, for a window with lengths of its own. */
-    public void record(long blockedNanos, long elapsedNanos) {
-        if (!ownLengths) {
-            throw new IllegalStateException("the tick lengths are shared: record(blockedNanos)");
-        }
-        lengths.add(elapsedNanos);
-        record(blockedNanos);
     }
 
     /** A tick's blocked time, after its length went to the shared lengths. */

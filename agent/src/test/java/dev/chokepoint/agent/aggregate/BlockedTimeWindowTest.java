@@ -8,24 +8,32 @@ class BlockedTimeWindowTest {
 
     private static final long MS = 1_000_000L;
 
+    /** One tick: its length to the shared lengths first, then the window's blocked time, as the registry does. */
+    private static void tick(TickLengths lengths, BlockedTimeWindow window, long blockedNanos, long elapsedNanos) {
+        lengths.add(elapsedNanos);
+        window.record(blockedNanos);
+    }
+
     @Test
     void ratePerSecondOverTheWindowsTicks() {
-        BlockedTimeWindow window = new BlockedTimeWindow(4);
+        TickLengths lengths = new TickLengths(4);
+        BlockedTimeWindow window = new BlockedTimeWindow(4, lengths);
         assertEquals(0.0, window.msPerSecond());
-        window.record(25 * MS, 50 * MS);
-        window.record(50 * MS, 50 * MS);
+        tick(lengths, window, 25 * MS, 50 * MS);
+        tick(lengths, window, 50 * MS, 50 * MS);
         assertEquals(750.0, window.msPerSecond(), 1e-9);
-        window.record(0, 100 * MS); // a late tick weighs by its length
+        tick(lengths, window, 0, 100 * MS); // a late tick weighs by its length
         assertEquals(375.0, window.msPerSecond(), 1e-9);
-        window.record(0, 50 * MS);
-        window.record(0, 50 * MS); // slides the first tick out
+        tick(lengths, window, 0, 50 * MS);
+        tick(lengths, window, 0, 50 * MS); // slides the first tick out
         assertEquals(50.0 * 1000 / 250, window.msPerSecond(), 1e-9);
     }
 
     @Test
     void neverAboveOneSecondPerSecond() {
-        BlockedTimeWindow window = new BlockedTimeWindow(2);
-        window.record(120 * MS, 50 * MS); // two threads of a subtask blocked at once
+        TickLengths lengths = new TickLengths(2);
+        BlockedTimeWindow window = new BlockedTimeWindow(2, lengths);
+        tick(lengths, window, 120 * MS, 50 * MS); // two threads of a subtask blocked at once
         assertEquals(1000.0, window.msPerSecond());
     }
 
