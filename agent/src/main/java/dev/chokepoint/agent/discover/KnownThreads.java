@@ -90,26 +90,27 @@ public final class KnownThreads {
         byName = nextByName;
         subtasks = nextSubtasks;
         count = nextCount;
-        // the older table is next to be filled: drop what it holds beyond what the next tick overwrites
+        // the older table is next to be filled: drop its references, so that no name stays reachable
         nextIds = oldIds;
         nextNames = oldNames;
         nextByName = oldByName;
         nextSubtasks = oldSubtasks;
-        clearFrom(0, oldCount);
+        clearNext(oldCount);
         nextCount = 0;
         cursor = 0;
     }
 
     /** Forgets everything, e.g. when the settings that decided it change. */
     public void clear() {
-        clearFrom(0, nextCount);
+        clearNext(nextCount);
         nextCount = 0;
         endTick();
     }
 
-    private void clearFrom(int from, int to) {
-        Arrays.fill(nextNames, from, to, null);
-        Arrays.fill(nextByName, from, to, null);
-        Arrays.fill(nextSubtasks, from, to, null);
+    /** Drops the references of the first {@code count} entries of the table being filled. */
+    private void clearNext(int count) {
+        Arrays.fill(nextNames, 0, count, null);
+        Arrays.fill(nextByName, 0, count, null);
+        Arrays.fill(nextSubtasks, 0, count, null);
     }
 }
