@@ -79,9 +79,19 @@ public final class TaskHistory {
                 ongoingMillis = Math.max(0, episode.getStart() + episode.getDurationMillis() - from);
             }
         }
+        return new TaskHistory(verdict(kept, ongoingMillis, low, high, persistentAfterMillis), recent,
+                kept, stepMillis, endMillis, watched);
+    }
+
+    /**
+     * The agent's verdict ({@link Persistence#of}) on {@code ratios} (NaN: a step without a
+     * reading), with an ongoing episode of {@code ongoingMillis} (-1: none).
+     */
+    public static Persistence verdict(double[] ratios, long ongoingMillis, double low, double high,
+                                      long persistentAfterMillis) {
         int recorded = 0;
         int backPressured = 0;
-        for (double ratio : kept) {
+        for (double ratio : ratios) {
             if (!Double.isNaN(ratio)) {
                 recorded++;
                 if (BackPressureLevel.of(ratio, low, high) != BackPressureLevel.OK) {
@@ -89,8 +99,7 @@ public final class TaskHistory {
                 }
             }
         }
-        return new TaskHistory(Persistence.of(recorded, backPressured, ongoingMillis, persistentAfterMillis), recent,
-                kept, stepMillis, endMillis, watched);
+        return Persistence.of(recorded, backPressured, ongoingMillis, persistentAfterMillis);
     }
 
     /**

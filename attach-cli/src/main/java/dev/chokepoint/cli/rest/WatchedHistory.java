@@ -1,6 +1,5 @@
 package dev.chokepoint.cli.rest;
 
-import dev.chokepoint.api.BackPressureLevel;
 import dev.chokepoint.api.Episode;
 import dev.chokepoint.api.Persistence;
 import dev.chokepoint.api.Settings;
@@ -58,17 +57,9 @@ final class WatchedHistory {
         double[] ratios = track.ratios();
         long endMillis = firstMillis + index * stepMillis;
         List<Episode> episodes = PointEpisodes.of(ratios, stepMillis, endMillis, low, high);
-        int recorded = 0;
-        int backPressured = 0;
-        for (double point : ratios) {
-            if (!Double.isNaN(point)) {
-                recorded++;
-                backPressured += BackPressureLevel.of(point, low, high) == BackPressureLevel.OK ? 0 : 1;
-            }
-        }
         Episode last = episodes.isEmpty() ? null : episodes.get(episodes.size() - 1);
         long ongoingMillis = last != null && last.isOngoing() ? last.getDurationMillis() : -1;
-        return new TaskHistory(Persistence.of(recorded, backPressured, ongoingMillis,
+        return new TaskHistory(TaskHistory.verdict(ratios, ongoingMillis, low, high,
                 Settings.PERSISTENT_AFTER_MILLIS_DEFAULT), episodes, ratios, stepMillis, endMillis, true);
     }
 
