@@ -46,7 +46,16 @@ public final class SampleWindow {
      * @return false when the window is as before, so that its counts need not be read again
      */
     public boolean record(SampleKind kind, ThreadState busyState) {
-        int slot = kind == SampleKind.BUSY ? busySlot(busyState) : kind.ordinal();
+        return record(slotOf(kind, busyState));
+    }
+
+    /** The slot a sample counts in: its kind, or for a busy one its cause. */
+    static int slotOf(SampleKind kind, ThreadState busyState) {
+        return kind == SampleKind.BUSY ? busySlot(busyState) : kind.ordinal();
+    }
+
+    /** A sample by its {@link #slotOf slot}; see {@link #record(SampleKind, ThreadState)}. */
+    boolean record(int slot) {
         if (slot == lastSlot && run == size) {
             // The window holds nothing but this sample: it would replace one of its kind, so
             // nothing changes, and since all are alike, neither does which one is the oldest.
@@ -79,11 +88,24 @@ public final class SampleWindow {
         int slot = next;
         for (int i = 0; i < k; i++) {
             slot = slot == 0 ? ring.length - 1 : slot - 1;
-            if (ring[slot] == SampleKind.HARD.ordinal() || ring[slot] == SampleKind.SOFT.ordinal()) {
+            if (backPressured(ring[slot])) {
                 blocked++;
             }
         }
         return (double) blocked / k;
+    }
+
+    /**
+     * The slot every sample of a full window has, -1 when they differ: recording a sample of that
+     * slot changes nothing, which a caller that keeps this can know without touching the window.
+     */
+    int uniformSlot() {
+        return run == size ? lastSlot : -1;
+    }
+
+    /** True for the slots of backpressured samples, hard or soft. */
+    static boolean backPressured(int slot) {
+        return slot == SampleKind.HARD.ordinal() || slot == SampleKind.SOFT.ordinal();
     }
 
     private static int busySlot(ThreadState state) {

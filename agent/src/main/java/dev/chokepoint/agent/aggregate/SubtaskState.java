@@ -48,6 +48,15 @@ public final class SubtaskState {
     private ThreadWaits taskThreadWaits;
     private ThreadWaits legacySourceWaits;
     private int ticksInWindow;
+    /**
+     * Kept here from the windows, so that a tick that changes neither touches them: at 1,000
+     * threads each object a tick need not touch is a cache miss fewer per subtask.
+     */
+    private int windowSize;
+    /** {@link SampleWindow#uniformSlot()} after the last record. */
+    private int uniformSlot = -1;
+    /** What {@link BlockedTimeWindow#record} returned last: false, a tick blocked for 0 need not be recorded. */
+    private boolean blockedInWindow;
     private boolean bindAttempted;
     /** Volatile: Flink's metric threads read it, so that a gauge of a subtask the agent has let go reads NaN. */
     private volatile boolean removed;
@@ -103,6 +112,9 @@ public final class SubtaskState {
      * step's), of the whole window when it holds fewer; NaN when it holds none.
      */
     public double recentBackPressureRatio(int samples) {
+        if (uniformSlot >= 0) {
+            return SampleWindow.backPressured(uniformSlot) ? 1.0 : 0.0; // a full window of one kind: no walk
+        }
         return window.recentBackPressureRatio(samples);
     }
 
@@ -252,7 +264,11 @@ public final class SubtaskState {
         boolean outputUnavailable = waitingForWork && flinkTask != null && flinkTask.outputUnavailable();
         // A window that did not change has the counts published last: they are read from here
         // rather than from the window's counts, one cache miss fewer per subtask and tick.
-        boolean recorded = window.record(SampleKind.of(anyInBufferRequest, executing, outputUnavailable), executing);
+        int slot = SampleWindow.slotOf(SampleKind.of(anyInBufferRequest, executing, outputUnavailable), executing);
+        boolean recorded = slot != uniformSlot && window.record(slot);
+        if (recorded) {
+            uniformSlot = window.uniformSlot();
+        }
         long kinds = recorded ? window.snapshot() : snapshot;
         long busy = recorded ? window.busySnapshot() : busySnapshot;
         // Volatile writes only for a change: a subtask in the same wait as for the whole window
@@ -272,7 +288,7 @@ public final class SubtaskState {
             lockOwner = "";
         }
         if (hotReads) {
-            hotReads = hotFrames.expire(seenAtTick - window.size() + 1);
+            hotReads = hotFrames.expire(seenAtTick - windowSize + 1);
         }
         if (checkpoint != null) {
             gcFraction = checkpoint.gcFraction;
@@ -287,12 +303,17 @@ public final class SubtaskState {
                 cpuFraction = Double.NaN;
             }
         }
-        blockedTime.record(tickBlockedNanos);
-        double blockedMs = blockedTime.msPerSecond();
-        if (blockedMs != blockedMsPerSecond) {
-            blockedMsPerSecond = blockedMs;
+        if (tickBlockedNanos != 0 || blockedInWindow) {
+            blockedInWindow = blockedTime.record(tickBlockedNanos);
+            // every tick is in the sample window too, and in its count of samples
+            double blockedMs = blockedTime.msPerSecond(SampleWindow.samples(kinds));
+            if (blockedMs != blockedMsPerSecond) {
+                blockedMsPerSecond = blockedMs;
+            }
+        } else if (blockedMsPerSecond != 0.0) {
+            blockedMsPerSecond = 0.0;
         }
-        if (++ticksInWindow >= window.size()) {
+        if (++ticksInWindow >= windowSize) {
             ticksInWindow = 0;
             publishedWaits = drainWaits(); // read by JMX threads from now on: never written again
         }
@@ -301,7 +322,10 @@ public final class SubtaskState {
 
     void resize(int windowSize, int checkpointsPerWindow, TickLengths tickLengths) {
         window = new SampleWindow(windowSize);
+        this.windowSize = windowSize;
+        uniformSlot = window.uniformSlot();
         blockedTime = new BlockedTimeWindow(windowSize, tickLengths);
+        blockedInWindow = false;
         cpu = new RateWindow(checkpointsPerWindow + 1);
         cpuFraction = Double.NaN;
         publishing++;

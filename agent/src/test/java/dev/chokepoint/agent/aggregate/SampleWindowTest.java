@@ -1,9 +1,12 @@
 package dev.chokepoint.agent.aggregate;
 
 import dev.chokepoint.agent.classify.SampleKind;
+import dev.chokepoint.agent.classify.ThreadState;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class SampleWindowTest {
@@ -75,5 +78,32 @@ class SampleWindowTest {
         assertEquals(2.0 / 3, window.recentBackPressureRatio(3));
         assertEquals(4.0 / 6, window.recentBackPressureRatio(6)); // HARD SOFT BUSY SOFT BUSY SOFT
         assertEquals(4.0 / 6, window.recentBackPressureRatio(100));
+    }
+
+    @Test
+    void aFullWindowOfOneSlotSaysSoAndIsNotChangedByMoreOfIt() {
+        SampleWindow window = new SampleWindow(3);
+        assertEquals(-1, window.uniformSlot());
+        window.record(SampleKind.IDLE);
+        window.record(SampleKind.SOFT);
+        window.record(SampleKind.SOFT);
+        assertEquals(-1, window.uniformSlot()); // full, but of two kinds
+        assertTrue(window.record(SampleKind.SOFT, ThreadState.RUNNING)); // pushes out the idle sample
+        int soft = SampleWindow.slotOf(SampleKind.SOFT, ThreadState.RUNNING);
+        assertEquals(soft, window.uniformSlot());
+        assertTrue(SampleWindow.backPressured(soft));
+        long before = window.snapshot();
+        assertFalse(window.record(SampleKind.SOFT, ThreadState.RUNNING));
+        assertEquals(before, window.snapshot());
+        assertTrue(window.record(SampleKind.BUSY, ThreadState.SLEEPING));
+        assertEquals(-1, window.uniformSlot());
+        assertEquals(1, SampleWindow.busyCount(window.busySnapshot(), 1)); // the sleeping sample, by its cause
+        for (int i = 0; i < 3; i++) {
+            window.record(SampleKind.BUSY, ThreadState.SLEEPING);
+        }
+        int sleeping = SampleWindow.slotOf(SampleKind.BUSY, ThreadState.SLEEPING);
+        assertEquals(sleeping, window.uniformSlot());
+        assertFalse(SampleWindow.backPressured(sleeping));
+        assertEquals(0.0, window.recentBackPressureRatio(3));
     }
 }

@@ -145,6 +145,32 @@ class SubtaskRegistryTest {
         assertEquals(1, third.getTotalCount(), "only the waits of the last window");
     }
 
+    @Test
+    void blockedTimeIsPerSecondOfTheWindowsTicksQuietOnesIncludedAndLeavesWithIt() throws Exception {
+        long tickNanos = TimeUnit.MILLISECONDS.toNanos(50);
+        long tick = 1;
+        for (; tick <= 5; tick++) {
+            registry.observe(SOURCE_TASK, tick, false, ThreadState.RUNNING, null, System.nanoTime());
+            registry.endTick(tick, tickNanos);
+        }
+        SubtaskState state = states.get(0);
+        assertEquals(0.0, state.blockedMsPerSecond());
+        ThreadWaits waits = waitsOf(new WaitRecorder(), 1, 5);
+        double blockedMs = waits.blockedNanos(System.nanoTime()) / 1e6; // the wait is over: all of it, exactly
+        for (; tick <= 15; tick++) {
+            registry.observe(SOURCE_TASK, tick, false, ThreadState.RUNNING, waits, System.nanoTime());
+            registry.endTick(tick, tickNanos);
+            if (tick == 6) {
+                // the first tick that was blocked, over the six ticks so far (the quiet ones were not recorded)
+                assertEquals(blockedMs * 1000 / 300, state.blockedMsPerSecond(), 1e-6);
+            }
+        }
+        assertEquals(blockedMs * 1000 / 500, state.blockedMsPerSecond(), 1e-6, "the full window of 10 ticks");
+        registry.observe(SOURCE_TASK, tick, false, ThreadState.RUNNING, waits, System.nanoTime());
+        registry.endTick(tick++, tickNanos);
+        assertEquals(0.0, state.blockedMsPerSecond(), "ten ticks after the blocked one, it has left the window");
+    }
+
     /** A real thread making {@code count} timed waits of {@code millis} through the recorder, as the rewritten wait does. */
     private static ThreadWaits waitsOf(WaitRecorder recorder, int count, long millis) throws InterruptedException {
         Thread thread = new Thread(() -> {
