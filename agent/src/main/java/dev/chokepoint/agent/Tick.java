@@ -20,10 +20,8 @@ import dev.chokepoint.agent.flink.TaskMailbox;
 import dev.chokepoint.agent.aggregate.GcPauses;
 import dev.chokepoint.agent.instrument.FlinkProbes;
 import dev.chokepoint.agent.instrument.ThreadWaits;
-import dev.chokepoint.agent.instrument.WaitRecorder;
 import dev.chokepoint.agent.log.AgentLog;
 import dev.chokepoint.agent.sample.StackSampler;
-import dev.chokepoint.agent.sample.TaskThreadBatch;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -67,12 +65,8 @@ final class Tick implements StackSampler.Sink {
     private final SubtaskRegistry registry;
     private final TaskBinding binding;
     private final TaskAttempts attempts;
-    /** This tick's threads that run a Flink task. */
-    private final TaskThreadBatch owned = new TaskThreadBatch();
-    /** This tick's task-named threads that run none: sampled only when no thread runs one. */
-    private final TaskThreadBatch ownerless = new TaskThreadBatch();
-    /** The wait records' table at the previous tick: while it stays, each thread's lookup does too. */
-    private Object waitsVersion;
+    /** The names of the task-named threads {@link #discoverAndSample} put aside, by their slot in the enumerator. */
+    private TaskThreadName[] deferred = new TaskThreadName[64];
     private final TaskMBeans mbeans;
     private final FlinkMetricsPublisher flinkMetrics;
     private final SamplerStatistics statistics;
@@ -117,96 +111,84 @@ final class Tick implements StackSampler.Sink {
         statistics.tickDone(sampler.takeSampledCount(), sampler.takeWalkedCount(), registry.size());
     }
 
-    /**
-     * Identifies the task threads, then samples them; the few their state cannot settle are walked
-     * together at the end.
-     */
+    /** Each task thread is sampled as it is found; the few its state cannot settle are walked together at the end. */
     private void discoverAndSample() {
         // Only trust the recorder while it records: with timing off, the stacks tell.
         boolean timing = probes.timing();
-        WaitRecorder recorder = probes.recorder();
-        // Read before any lookup: a record made during the tick changes it, so the next tick looks again.
-        Object version = recorder.version();
-        boolean waitsKnown = version == waitsVersion;
-        waitsVersion = version;
         int count = enumerator.enumerate();
+        int ownerless = 0;
         try {
             for (int i = 0; i < count; i++) {
+                Thread thread = enumerator.get(i);
                 try {
-                    identify(i, recorder, waitsKnown, timing);
+                    ThreadGroup group = thread.getThreadGroup();
+                    if (group == null) {
+                        continue; // ended while we looked
+                    }
+                    long id = thread.getId();
+                    String threadName = thread.getName();
+                    int entry = known.find(id, threadName);
+                    TaskThreadName byName;
+                    TaskThreadName subtask;
+                    if (entry >= 0) {
+                        byName = known.byName(entry);
+                        subtask = known.subtask(entry);
+                    } else {
+                        String groupName = group.getName();
+                        byName = selector.identify(threadName, groupName);
+                        subtask = byName == null ? null : attempts.identify(thread, byName,
+                                TaskThreadSelector.FLINK_TASK_THREAD_GROUP.equals(groupName));
+                    }
+                    known.keep(id, threadName, byName, subtask);
+                    if (byName == null) {
+                        continue;
+                    }
+                    if (subtask != null) {
+                        sample(thread, subtask, timing);
+                    } else if (!attempts.tasksSeen()) {
+                        // A task-named thread that runs no Flink Task: a connector's helper in a
+                        // TaskManager, or a stand-in in a JVM without Flink. Decided once every
+                        // thread of the tick has been looked at.
+                        enumerator.set(ownerless, thread);
+                        deferred = ownerless < deferred.length ? deferred : Arrays.copyOf(deferred, deferred.length * 2);
+                        deferred[ownerless++] = byName;
+                    }
                 } catch (Throwable t) {
                     // One thread we cannot read (e.g. a name the threads regex cannot handle) costs
                     // that thread's sample, not the tick.
                     failed(t, statistics);
                 }
             }
-            // A task-named thread that runs no Flink Task: a connector's helper in a TaskManager, or
-            // a stand-in in a JVM without Flink; known by name only when no thread runs a task.
-            sample(attempts.tasksSeen() ? owned : ownerless);
+            if (!attempts.tasksSeen()) {
+                sampleByName(ownerless, timing);
+            }
             sampler.finish(frames, config.depth(), this);
         } finally {
-            owned.clear();
-            ownerless.clear();
             enumerator.clear();
             known.endTick();
         }
     }
 
-    /** What the thread in the enumerator's slot {@code i} is: a task thread goes to a batch, to be sampled. */
-    private void identify(int i, WaitRecorder recorder, boolean waitsKnown, boolean timing) {
-        ThreadGroup group = enumerator.group(i);
-        if (group == null) {
-            return; // ended while we looked
-        }
-        long id = enumerator.id(i);
-        String threadName = enumerator.name(i);
-        int entry = known.find(id, threadName);
-        TaskThreadName byName;
-        TaskThreadName subtask;
-        if (entry >= 0) {
-            byName = known.byName(entry);
-            subtask = known.subtask(entry);
-        } else {
-            String groupName = group.getName();
-            byName = selector.identify(threadName, groupName);
-            subtask = byName == null ? null : attempts.identify(enumerator.get(i), byName,
-                    TaskThreadSelector.FLINK_TASK_THREAD_GROUP.equals(groupName));
-        }
-        // A binary search per thread and tick, saved: about a tenth of a tick at 1,000 threads.
-        ThreadWaits waits = entry >= 0 && waitsKnown ? known.waits(entry)
-                : byName == null ? null : recorder.forThread(id);
-        known.keep(id, threadName, byName, subtask, waits);
-        if (subtask != null) {
-            owned.add(i, subtask, timing ? waits : null);
-        } else if (byName != null && !attempts.tasksSeen()) {
-            ownerless.add(i, byName, timing ? waits : null);
-        }
-    }
-
-    /** Samples a batch: first each thread's subtask state, in a short loop, then each thread. */
-    private void sample(TaskThreadBatch batch) {
-        int n = batch.size();
-        for (int k = 0; k < n; k++) {
-            batch.keep(k, registry.get(batch.subtask(k)));
-        }
-        for (int k = 0; k < n; k++) {
+    /** No thread ran a Flink Task: the task-named threads of Flink's group are known by name only. */
+    private void sampleByName(int ownerless, boolean timing) {
+        for (int i = 0; i < ownerless; i++) {
             try {
-                int slot = batch.slot(k);
-                SubtaskState subtask = (SubtaskState) batch.kept(k);
-                if (subtask == null) {
-                    // new at this tick: an earlier thread of the batch (its other thread) may have added it
-                    subtask = registry.get(batch.subtask(k));
-                }
-                sampler.add(enumerator.get(slot), enumerator.state(slot), enumerator.blocker(slot), batch.subtask(k),
-                        batch.waits(k), mailbox(subtask), frames, this);
+                sample(enumerator.get(i), deferred[i], timing);
             } catch (Throwable t) {
                 failed(t, statistics);
             }
         }
+        Arrays.fill(deferred, 0, ownerless, null);
+    }
+
+    private void sample(Thread thread, TaskThreadName subtask, boolean timing) {
+        ThreadWaits waits = timing ? probes.recorder().forThread(thread.getId()) : null;
+        sampler.add(thread, subtask, waits, mailbox(subtask), frames, this);
     }
 
     /** The mailbox of the subtask's Flink task, once the subtask is bound and its task has built one. */
-    private static TaskMailbox mailbox(SubtaskState known) {
+    private TaskMailbox mailbox(TaskThreadName subtask) {
+        SubtaskState known = registry.get(subtask);
         FlinkTask task = known == null ? null : known.task();
         return task == null ? null : task.mailbox();
     }

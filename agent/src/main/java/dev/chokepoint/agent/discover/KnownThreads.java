@@ -1,7 +1,5 @@
 package dev.chokepoint.agent.discover;
 
-import dev.chokepoint.agent.instrument.ThreadWaits;
-
 import java.util.Arrays;
 
 /**
@@ -15,9 +13,7 @@ import java.util.Arrays;
  * tasks, only what the selector and {@link TaskAttempts} returned, and only until the next tick
  * replaces it. A thread's identity cannot change while its id and name stay: its group is fixed,
  * and the task it works for is its {@code Runnable} (or, for a legacy source thread, its outer
- * task's), fixed from its construction. Its wait record, once it has one, is its own for its life
- * too; whether it has one yet holds as long as the record table has not changed since the entry
- * was made (the caller checks). Sampler thread only.
+ * task's), fixed from its construction. Sampler thread only.
  */
 public final class KnownThreads {
 
@@ -28,14 +24,12 @@ public final class KnownThreads {
     private String[] names = new String[256];
     private TaskThreadName[] byName = new TaskThreadName[256];
     private TaskThreadName[] subtasks = new TaskThreadName[256];
-    private ThreadWaits[] waits = new ThreadWaits[256];
     private int count;
     /** The next tick's table, filled as this tick goes. */
     private long[] nextIds = new long[256];
     private String[] nextNames = new String[256];
     private TaskThreadName[] nextByName = new TaskThreadName[256];
     private TaskThreadName[] nextSubtasks = new TaskThreadName[256];
-    private ThreadWaits[] nextWaits = new ThreadWaits[256];
     private int nextCount;
     private int cursor;
 
@@ -68,27 +62,19 @@ public final class KnownThreads {
         return subtasks[entry];
     }
 
-    /** For an entry {@link #find} returned: the thread's wait record as looked up then, null for none. */
-    public ThreadWaits waits(int entry) {
-        return waits[entry];
-    }
-
     /** Records what this tick made of a thread, in enumeration order, for the next tick. */
-    public void keep(long id, String name, TaskThreadName threadByName, TaskThreadName subtask,
-                     ThreadWaits threadWaits) {
+    public void keep(long id, String name, TaskThreadName threadByName, TaskThreadName subtask) {
         if (nextCount == nextIds.length) {
             int grown = nextCount * 2;
             nextIds = Arrays.copyOf(nextIds, grown);
             nextNames = Arrays.copyOf(nextNames, grown);
             nextByName = Arrays.copyOf(nextByName, grown);
             nextSubtasks = Arrays.copyOf(nextSubtasks, grown);
-            nextWaits = Arrays.copyOf(nextWaits, grown);
         }
         nextIds[nextCount] = id;
         nextNames[nextCount] = name;
         nextByName[nextCount] = threadByName;
         nextSubtasks[nextCount] = subtask;
-        nextWaits[nextCount] = threadWaits;
         nextCount++;
     }
 
@@ -98,20 +84,17 @@ public final class KnownThreads {
         String[] oldNames = names;
         TaskThreadName[] oldByName = byName;
         TaskThreadName[] oldSubtasks = subtasks;
-        ThreadWaits[] oldWaits = waits;
         int oldCount = count;
         ids = nextIds;
         names = nextNames;
         byName = nextByName;
         subtasks = nextSubtasks;
-        waits = nextWaits;
         count = nextCount;
         // the older table is next to be filled: drop its references, so that no name stays reachable
         nextIds = oldIds;
         nextNames = oldNames;
         nextByName = oldByName;
         nextSubtasks = oldSubtasks;
-        nextWaits = oldWaits;
         clearNext(oldCount);
         nextCount = 0;
         cursor = 0;
@@ -129,6 +112,5 @@ public final class KnownThreads {
         Arrays.fill(nextNames, 0, count, null);
         Arrays.fill(nextByName, 0, count, null);
         Arrays.fill(nextSubtasks, 0, count, null);
-        Arrays.fill(nextWaits, 0, count, null);
     }
 }

@@ -72,14 +72,6 @@ final class ThreadWaitsTable {
         table = new Snapshot(ids, values);
     }
 
-    /**
-     * The table as it is now: a lookup's answer, null included, holds while this returns the
-     * same object (every change makes a new one).
-     */
-    Object version() {
-        return table;
-    }
-
     int size() {
         return table.ids.length;
     }

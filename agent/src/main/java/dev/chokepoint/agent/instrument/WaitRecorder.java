@@ -53,14 +53,6 @@ public final class WaitRecorder {
         return byThreadId.get(threadId);
     }
 
-    /**
-     * Changes whenever a thread gets its first record or ended ones are forgotten: while it is the
-     * same object, what {@link #forThread} answered, null included, still holds.
-     */
-    public Object version() {
-        return byThreadId.version();
-    }
-
     /** Forgets the threads that have ended, so that they leave nothing behind. */
     public void forgetEndedThreads() {
         byThreadId.removeEnded();

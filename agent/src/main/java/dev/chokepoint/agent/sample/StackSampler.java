@@ -62,15 +62,7 @@ public final class StackSampler {
      */
     public void add(Thread thread, TaskThreadName subtask, ThreadWaits threadWaits, TaskMailbox mailbox,
                     BufferRequestFrames frames, Sink sink) {
-        add(thread, thread.getState(), LockSupport.getBlocker(thread), subtask, threadWaits, mailbox, frames, sink);
-    }
-
-    /**
-     * As above, with the thread's state and park blocker read by the caller, one just before the
-     * other (as {@link dev.chokepoint.agent.discover.ThreadEnumerator} does for all threads at once).
-     */
-    public void add(Thread thread, Thread.State state, Object blocker, TaskThreadName subtask,
-                    ThreadWaits threadWaits, TaskMailbox mailbox, BufferRequestFrames frames, Sink sink) {
+        Thread.State state = thread.getState();
         if (state == Thread.State.TERMINATED) {
             return;
         }
@@ -83,6 +75,7 @@ public final class StackSampler {
             sink.sampled(thread, subtask, ThreadState.RUNNING, threadWaits, null, null);
             return;
         }
+        Object blocker = LockSupport.getBlocker(thread);
         TaskMailbox.Wait mailboxWait = mailbox == null ? TaskMailbox.Wait.NOT_MAILBOX : mailbox.classify(blocker);
         if (mailboxWait != TaskMailbox.Wait.NOT_MAILBOX) {
             // The task's own mailbox: never a buffer request, so no user frame can be there either.
