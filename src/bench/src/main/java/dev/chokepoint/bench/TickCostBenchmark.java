@@ -322,7 +322,8 @@ public final class TickCostBenchmark {
         // With its defaults the agent must be timing the stand-in's wait, with every blocked thread in it.
         boolean instrumentationOk = mode != Mode.DEFAULTS
                 || (instrumentation.startsWith("timing ") && instrumentation.contains(TIMED_WAIT) && timedThreads >= blocked);
-        return new ModeResult(mode, ours.micros, ours.cpuMicrosPerTick, ours.walked, expectedWalked, ours.missed,
+        return new ModeResult(mode, ours.micros, ours.cpuMicrosPerTick, ours.cpuOfOneTick, ours.walked, expectedWalked,
+                ours.missed,
                 agentP99, agentMax, verdictsOk, instrumentation, timedThreads, instrumentationOk, ours.windows);
     }
 
@@ -404,6 +405,13 @@ public final class TickCostBenchmark {
         long firstTick = last;
         long firstCpu = agent.samplerCpuNanos();
         double lastValue = agent.lastTickMicros();
+        // The sampler's CPU time at each read: between the reads after two consecutive ticks lies one
+        // tick (and its park). Their median is an ordinary tick's cost; the mean above it is the
+        // periodic ticks' (hot-frame reads, CPU checkpoints, history steps).
+        double[] cpuOfOneTick = new double[options.ticks];
+        int cpuTicks = 0;
+        long previousReadCpu = -1;
+        long previousReadTick = -1;
         // The tick after `last` may have been under way already: its window will be dropped.
         TickWindows windows = new TickWindows(System.nanoTime());
         long deadline = System.nanoTime() + tickTimeoutNanos(options.ticks);
@@ -448,6 +456,13 @@ public final class TickCostBenchmark {
                 windows.addUnbounded(afterSeenAt);
             }
             oldPollStart = afterPollStart;
+            long readCpu = agent.samplerCpuNanos();
+            if (after == now && previousReadTick == now - 1 && previousReadCpu >= 0 && readCpu >= 0
+                    && cpuTicks < cpuOfOneTick.length) {
+                cpuOfOneTick[cpuTicks++] = (readCpu - previousReadCpu) / 1000.0;
+            }
+            previousReadTick = after == now ? now : -1;
+            previousReadCpu = readCpu;
             if (after == now && seen == n) {
                 micros[read] = value;
                 walked[read] = walks;
@@ -462,7 +477,8 @@ public final class TickCostBenchmark {
         long cpu = agent.samplerCpuNanos();
         long ticks = agent.ticks() - firstTick;
         double cpuMicrosPerTick = cpu < 0 || firstCpu < 0 || ticks <= 0 ? Double.NaN : (cpu - firstCpu) / 1000.0 / ticks;
-        return new AgentTicks(Percentiles.of(micros), Percentiles.of(walked), missed, cpuMicrosPerTick, windows.build());
+        return new AgentTicks(Percentiles.of(micros), Percentiles.of(walked), missed, cpuMicrosPerTick,
+                Percentiles.of(Arrays.copyOf(cpuOfOneTick, cpuTicks)), windows.build());
     }
 
     /** How many fake threads the agent reports as expected: HIGH for the blocked ones, OK for the others. */
@@ -565,9 +581,9 @@ public final class TickCostBenchmark {
                 + baselinePauseNanos / 1_000_000 + " ms apart; the agent's sampler keeps ticking meanwhile (it cannot be paused)");
         System.out.println();
         System.out.println("| N | agent configuration | WalkedThreads | ours median µs/tick | ours p99 µs/tick | ours µs/thread "
-                + "| ours CPU µs/tick | CPU % of one core | getStackTrace() median µs/tick | ratio "
+                + "| ours CPU µs/tick | CPU % of one core | ours CPU µs, median tick | getStackTrace() median µs/tick | ratio "
                 + "| getThreadInfo(all, ∞) median µs/tick | ratio |");
-        System.out.println("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Result r : results) {
             for (ModeResult m : r.modes) {
                 double ours = m.ours.median();
@@ -579,6 +595,7 @@ public final class TickCostBenchmark {
                         + " | " + f2(ours / r.n)
                         + " | " + f1(m.cpuMicrosPerTick)
                         + " | " + f2(100.0 * m.cpuMicrosPerTick / (delayMillis * 1000.0))
+                        + " | " + (m.cpuOfOneTick.count() == 0 ? "n/a" : f1(m.cpuOfOneTick.median()))
                         + " | " + f1(r.stackTraces.median())
                         + " | " + ratio(r.stackTraces.median() / ours)
                         + " | " + f1(r.threadInfos.median())
@@ -619,6 +636,9 @@ public final class TickCostBenchmark {
         System.out.println();
         System.out.println("Ours CPU = the agent's SamplerCpuTimeNanos over the ticks read, per tick: what the sampler "
                 + "costs, unlike the wall times not inflated when the machine is busy; % of one core at the agent's delay. "
+                + "Median tick = the median of the sampler's CPU time between the reads after two consecutive ticks "
+                + "(one tick and its park): an ordinary tick; the mean above it is the periodic ticks' (hot-frame reads "
+                + "every 0.5 s, CPU checkpoints and history steps every second). "
                 + "Ratio = baseline median / ours median (the same baseline for every configuration of an N). "
                 + "WalkedThreads = the agent's median over the ticks read. TimedThreads = the agent's count of threads "
                 + "seen in an instrumented wait, after the ticks were read (with instrument=false it still holds earlier "
@@ -758,13 +778,14 @@ public final class TickCostBenchmark {
     }
 
     private record AgentTicks(Percentiles micros, Percentiles walked, long missed, double cpuMicrosPerTick,
-                              TickWindows.Windows windows) {
+                              Percentiles cpuOfOneTick, TickWindows.Windows windows) {
     }
 
     private record Timed(Percentiles micros, TickWindows.Windows windows) {
     }
 
-    private record ModeResult(Mode mode, Percentiles ours, double cpuMicrosPerTick, Percentiles walked,
+    private record ModeResult(Mode mode, Percentiles ours, double cpuMicrosPerTick, Percentiles cpuOfOneTick,
+                              Percentiles walked,
                               int expectedWalked, long missed,
                               double agentP99, double agentMax, int verdictsOk, String instrumentation,
                               int timedThreads, boolean instrumentationOk, TickWindows.Windows windows) {
