@@ -322,7 +322,8 @@ public final class TickCostBenchmark {
         // With its defaults the agent must be timing the stand-in's wait, with every blocked thread in it.
         boolean instrumentationOk = mode != Mode.DEFAULTS
                 || (instrumentation.startsWith("timing ") && instrumentation.contains(TIMED_WAIT) && timedThreads >= blocked);
-        return new ModeResult(mode, ours.micros, ours.cpuMicrosPerTick, ours.cpuOfOneTick, ours.walked, expectedWalked,
+        return new ModeResult(mode, ours.micros, ours.cpuMicrosPerTick, ours.cpuOfOneTick, ours.parkMicros, ours.walked,
+                expectedWalked,
                 ours.missed,
                 agentP99, agentMax, verdictsOk, instrumentation, timedThreads, instrumentationOk, ours.windows);
     }
@@ -415,6 +416,7 @@ public final class TickCostBenchmark {
         // The tick after `last` may have been under way already: its window will be dropped.
         TickWindows windows = new TickWindows(System.nanoTime());
         long deadline = System.nanoTime() + tickTimeoutNanos(options.ticks);
+        ParkControl control = ParkControl.start(delayMillis);
         while (read < micros.length) {
             if (System.nanoTime() - deadline > 0) {
                 throw new IllegalStateException("read only " + read + " agent ticks in time");
@@ -476,9 +478,11 @@ public final class TickCostBenchmark {
         // CPU, not wall time: what the sampler costs the machine, whatever else the machine runs meanwhile
         long cpu = agent.samplerCpuNanos();
         long ticks = agent.ticks() - firstTick;
+        double parkMicros = control.cpuMicrosPerPark();
+        control.close();
         double cpuMicrosPerTick = cpu < 0 || firstCpu < 0 || ticks <= 0 ? Double.NaN : (cpu - firstCpu) / 1000.0 / ticks;
         return new AgentTicks(Percentiles.of(micros), Percentiles.of(walked), missed, cpuMicrosPerTick,
-                Percentiles.of(Arrays.copyOf(cpuOfOneTick, cpuTicks)), windows.build());
+                Percentiles.of(Arrays.copyOf(cpuOfOneTick, cpuTicks)), parkMicros, windows.build());
     }
 
     /** How many fake threads the agent reports as expected: HIGH for the blocked ones, OK for the others. */
@@ -582,8 +586,8 @@ public final class TickCostBenchmark {
         System.out.println();
         System.out.println("| N | agent configuration | WalkedThreads | ours median µs/tick | ours p99 µs/tick | ours µs/thread "
                 + "| ours CPU µs/tick | CPU % of one core | ours CPU µs, median tick | getStackTrace() median µs/tick | ratio "
-                + "| getThreadInfo(all, ∞) median µs/tick | ratio |");
-        System.out.println("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                + "| getThreadInfo(all, ∞) median µs/tick | ratio | a bare park's CPU µs (control thread) |");
+        System.out.println("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Result r : results) {
             for (ModeResult m : r.modes) {
                 double ours = m.ours.median();
@@ -599,7 +603,8 @@ public final class TickCostBenchmark {
                         + " | " + f1(r.stackTraces.median())
                         + " | " + ratio(r.stackTraces.median() / ours)
                         + " | " + f1(r.threadInfos.median())
-                        + " | " + ratio(r.threadInfos.median() / ours) + " |");
+                        + " | " + ratio(r.threadInfos.median() / ours)
+                        + " | " + f1(m.parkMicros) + " |");
             }
         }
         System.out.println();
@@ -639,6 +644,9 @@ public final class TickCostBenchmark {
                 + "Median tick = the median of the sampler's CPU time between the reads after two consecutive ticks "
                 + "(one tick and its park): an ordinary tick; the mean above it is the periodic ticks' (hot-frame reads "
                 + "every 0.5 s, CPU checkpoints and history steps every second). "
+                + "A bare park = the CPU time of a thread of the harness that only parks for the agent's delay, again "
+                + "and again while the ticks are read: what the sampler's park at the end of each tick costs on this "
+                + "machine in the same minute, not work of the agent's. "
                 + "Ratio = baseline median / ours median (the same baseline for every configuration of an N). "
                 + "WalkedThreads = the agent's median over the ticks read. TimedThreads = the agent's count of threads "
                 + "seen in an instrumented wait, after the ticks were read (with instrument=false it still holds earlier "
@@ -778,14 +786,14 @@ public final class TickCostBenchmark {
     }
 
     private record AgentTicks(Percentiles micros, Percentiles walked, long missed, double cpuMicrosPerTick,
-                              Percentiles cpuOfOneTick, TickWindows.Windows windows) {
+                              Percentiles cpuOfOneTick, double parkMicros, TickWindows.Windows windows) {
     }
 
     private record Timed(Percentiles micros, TickWindows.Windows windows) {
     }
 
     private record ModeResult(Mode mode, Percentiles ours, double cpuMicrosPerTick, Percentiles cpuOfOneTick,
-                              Percentiles walked,
+                              double parkMicros, Percentiles walked,
                               int expectedWalked, long missed,
                               double agentP99, double agentMax, int verdictsOk, String instrumentation,
                               int timedThreads, boolean instrumentationOk, TickWindows.Windows windows) {
