@@ -36,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import java.util.regex.Pattern;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -333,8 +334,10 @@ class CliIT {
                 "tmux is not installed (apt-get install tmux); the terminal test is skipped");
         String marker = marker();
         try (JavaProcess app = fakeApp(marker, "-javaagent:" + JavaProcess.agentJar() + "=samples=10,delay=10ms," + FRAMES)) {
-            // the history's first point comes a second after the attach: wait for the sparkline
-            String colored = tmuxScreen(app.pid(), "LC_ALL=C.UTF-8 ", "PERSISTENT  \u2588");
+            // The history's first point comes a second after the attach: wait for the source's
+            // sparkline itself. Any row's is not enough: one reading asks the subtasks' histories one
+            // after another, and a history step can fall between two of them.
+            String colored = tmuxScreen(app.pid(), "LC_ALL=C.UTF-8 ", SOURCE_ROW_WITH_BLOCKS);
             assertTrue(colored.contains("Where it comes from"), colored);
             String uncolored = colored.replaceAll("\u001b\\[[0-9;]*m", "");
             assertTrue(uncolored.matches("(?s).*\nSource: Fake +HIGH +1\\.00 +PERSISTENT +\u2588+ \\d+s\n.*"),
@@ -342,25 +345,30 @@ class CliIT {
             // tmux redraws bold red as ESC[1m ESC[31m
             assertTrue(colored.contains("\u001b[31mHIGH"), () -> "HIGH is red on a terminal:\n" + colored);
             assertTrue(colored.contains("\u001b[32mOK"), () -> "OK is green on a terminal:\n" + colored);
-            String plain = tmuxScreen(app.pid(), "LC_ALL=C.UTF-8 NO_COLOR=1 ", "PERSISTENT  #");
+            String plain = tmuxScreen(app.pid(), "LC_ALL=C.UTF-8 NO_COLOR=1 ", SOURCE_ROW_WITH_HASHES);
             assertFalse(plain.contains("\u001b[31m"), plain);
             assertFalse(plain.contains("\u2588"), () -> "NO_COLOR: an ASCII sparkline:\n" + plain);
             assertTrue(plain.matches("(?s).*\nSource: Fake +HIGH +1\\.00 +PERSISTENT +#+ \\d+s\n.*"), plain);
         }
     }
 
+    private static final Pattern SOURCE_ROW_WITH_BLOCKS =
+            Pattern.compile("(?m)^Source: Fake +HIGH +1\\.00 +PERSISTENT +\u2588+ \\d+s$");
+    private static final Pattern SOURCE_ROW_WITH_HASHES =
+            Pattern.compile("(?m)^Source: Fake +HIGH +1\\.00 +PERSISTENT +#+ \\d+s$");
+
     /**
      * Runs {@code status --watch} in a detached tmux session (own server socket, UTF-8) and returns
-     * the first screen, escapes included, that shows {@code expected} (or the command's exit).
+     * the first screen, escapes included, whose text shows {@code expected} (or the command's exit).
      */
-    private static String tmuxScreen(long pid, String env, String expected) throws Exception {
+    private static String tmuxScreen(long pid, String env, Pattern expected) throws Exception {
         String socket = "chokepoint-it-" + System.nanoTime();
         String command = env + Cli.java() + " -jar " + Cli.jar() + " status " + pid + " --watch 0.5; echo EXIT=$?; sleep 60";
         exec("tmux", "-u", "-L", socket, "new-session", "-d", "-s", "it", "-x", "160", "-y", "50", command);
         try {
             return await().atMost(STARTUP).pollInterval(Duration.ofMillis(300))
                     .until(() -> exec("tmux", "-u", "-L", socket, "capture-pane", "-p", "-e", "-t", "it"),
-                            s -> s.replaceAll("\u001b\\[[0-9;]*m", "").contains(expected) || s.contains("EXIT="));
+                            s -> expected.matcher(s.replaceAll("\u001b\\[[0-9;]*m", "")).find() || s.contains("EXIT="));
         } finally {
             exec("tmux", "-L", socket, "kill-server");
         }
