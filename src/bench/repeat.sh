@@ -3,7 +3,7 @@
 # configuration's sampler CPU per tick of each run with their median, minimum and maximum.
 #
 # Why: on a small (virtual) machine one JVM's figure is mostly that JVM's and that minute's: the
-# same agent jar gives 290 to 600 µs per tick at N=1000 from one run to the next, and within a run
+# same agent jar gave 290 to 650 µs per tick at N=1000 from one run to the next, and within a run
 # the ticks of one 10-second stretch can cost 1.5× those of the next. A median over several JVMs is
 # the figure worth comparing; one run is not.
 #

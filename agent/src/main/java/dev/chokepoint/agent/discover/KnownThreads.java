@@ -15,9 +15,10 @@ import java.util.Arrays;
  * ticks) the table stands as it is and the tick writes nothing to it: rewriting every entry at
  * every tick (four stores per thread, three of them references, each with the collector's
  * barrier, into a second table) cost more than the lookups it saved. From the first thread that
- * departs from it, the tick builds a new table, which replaces the old one at its end. A thread's identity cannot change while its id and name stay: its group is fixed,
- * and the task it works for is its {@code Runnable} (or, for a legacy source thread, its outer
- * task's), fixed from its construction. Sampler thread only.
+ * departs from it, the tick builds a new table, which replaces the old one at its end. A
+ * thread's identity cannot change while its id and name stay: its group is fixed, and the task it
+ * works for is its {@code Runnable} (or, for a legacy source thread, its outer task's), fixed from
+ * its construction. Sampler thread only.
  */
 public final class KnownThreads {
 

@@ -323,9 +323,7 @@ public final class TickCostBenchmark {
         boolean instrumentationOk = mode != Mode.DEFAULTS
                 || (instrumentation.startsWith("timing ") && instrumentation.contains(TIMED_WAIT) && timedThreads >= blocked);
         return new ModeResult(mode, ours.micros, ours.cpuMicrosPerTick, ours.cpuOfOneTick, ours.parkMicros, ours.walked,
-                expectedWalked,
-                ours.missed,
-                agentP99, agentMax, verdictsOk, instrumentation, timedThreads, instrumentationOk, ours.windows);
+                expectedWalked, ours.missed, agentP99, agentMax, verdictsOk, instrumentation, timedThreads, instrumentationOk, ours.windows);
     }
 
     /**
